@@ -1,0 +1,56 @@
+// The engine: spawns the incident router on a store and offers blocking helpers for tools and
+// tests. Owned by tocsind (one per process) or a test; not thread-safe itself, but the router
+// handle it exposes may be used from anywhere.
+#pragma once
+
+#include "actors/messages.hpp"
+#include "domain/time.hpp"
+#include "persistence/store.hpp"
+
+#include <caf/actor.hpp>
+
+#include <chrono>
+#include <cstdint>
+
+namespace tocsin::actors {
+
+struct engine_options {
+  /// An incident actor idle this long asks the router to passivate it.
+  std::chrono::milliseconds passivate_after{60'000};
+  /// Seed of the id generator; 0 = seeded from std::random_device.
+  std::uint64_t id_seed = 0;
+};
+
+class engine {
+public:
+  /// `clk` and `st` must outlive the engine.
+  engine(caf::actor_system& sys, persistence::store& st, const domain::clock& clk,
+         engine_options opts = {});
+  ~engine();
+  engine(const engine&) = delete;
+  engine& operator=(const engine&) = delete;
+
+  const caf::actor& router() const { return router_; }
+
+  // Blocking helpers (scoped_actor request/receive); never call them from inside an actor.
+  domain::result<command_reply> open(domain::open_incident cmd);
+  domain::result<command_reply> execute(const std::string& id, domain::incident_command cmd,
+                                        std::uint64_t expected_version = 0);
+  domain::result<incident_view> get(const std::string& id);
+  router_stats stats();
+
+  /// Stops the router and every incident actor after their in-flight appends complete.
+  void shutdown();
+
+private:
+  caf::actor_system& sys_;
+  caf::actor router_;
+};
+
+/// Wall clock for production use (domain::clock over std::chrono::system_clock).
+class system_clock final : public domain::clock {
+public:
+  domain::timestamp now() const override;
+};
+
+} // namespace tocsin::actors

@@ -1,0 +1,122 @@
+// The node's LMDB store: partitioned journal, per-aggregate index, snapshots, dedup index, meta.
+// One writer thread does group commit; every read method is safe from any thread. Owned by
+// tocsind (one per process); actors hold a plain pointer that outlives them.
+#pragma once
+
+#include "domain/dedup.hpp"
+#include "domain/envelope.hpp"
+#include "domain/error.hpp"
+#include "domain/incident.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tocsin::persistence {
+
+enum class sync_mode {
+  durable, // fsync on every commit (default): an acknowledged write survives power loss
+  no_sync, // MDB_NOSYNC: survives a process crash, not an OS crash; for benchmarks/dev only
+};
+
+struct store_options {
+  std::string dir = "var/tocsin";
+  std::size_t map_size = std::size_t{4} << 30; // bytes; writes are refused once it is full
+  std::uint32_t partitions = 256;              // fixed at creation; a reopen must agree
+  std::uint32_t snapshot_every = 100;          // events between snapshots of one aggregate
+  sync_mode sync = sync_mode::durable;
+  std::size_t max_batch = 4096;                // appends per group commit at most
+  std::size_t max_queue = 65536;               // pending appends before overloaded is answered
+  // The per-aggregate index trails the journal (random keys are costly inside every commit):
+  // pending entries are written in one sorted batch when this many accumulate or this old.
+  std::size_t index_flush_entries = 16384;
+  std::chrono::milliseconds index_flush_interval{250};
+};
+
+/// A dedup index change committed in the same transaction as the events of its request.
+struct dedup_op {
+  enum kind_t { put, erase } kind = put;
+  domain::dedup_key key;
+  std::string incident_id; // for put
+};
+
+struct append_request {
+  std::string aggregate_id;        // ULID text
+  std::uint64_t expected_version = 0; // the aggregate's current version; 0 = must not exist
+  std::vector<domain::envelope> events; // sequences expected_version+1.. in order
+  std::vector<dedup_op> dedup;
+  /// State after these events; written as the aggregate's snapshot in the same transaction.
+  std::optional<domain::incident_state> snapshot;
+};
+
+struct append_result {
+  domain::error err;                  // err.code == errc::ok on success
+  std::vector<std::uint64_t> offsets; // journal offset of each event, within its partition
+  bool ok() const { return err.code == domain::errc::ok; }
+};
+
+/// Runs on the writer thread after the commit is durable (or refused). Must not block.
+using append_callback = std::function<void(append_result)>;
+
+/// A journal record as read back.
+struct journal_record {
+  std::uint32_t partition = 0;
+  std::uint64_t offset = 0;
+  domain::envelope env;
+};
+
+struct store_stats {
+  std::uint64_t commits = 0;        // write transactions committed
+  std::uint64_t appends = 0;        // append requests answered ok
+  std::uint64_t events = 0;         // events written
+  std::uint64_t refused_full = 0;   // requests refused with storage_full
+  std::uint64_t conflicts = 0;      // requests refused with version_conflict
+  std::uint64_t index_flushes = 0;
+  std::uint64_t index_pending = 0;  // aggregate-index entries not yet written
+};
+
+class store {
+public:
+  /// Opens (creating if needed) the environment in options.dir. Start-up cost is bounded by the
+  /// unindexed journal tail, never by the number of stored aggregates.
+  static domain::result<std::unique_ptr<store>> open(const store_options& options);
+  virtual ~store() = default;
+
+  // -- writes (group commit on the writer thread) ------------------------------------------------
+  /// Queues an append; `done` is called once the transaction holding it is durable, or with an
+  /// error (version_conflict, storage_full, overloaded, unavailable, invalid_argument) in which
+  /// case nothing of the request was written. Thread-safe.
+  virtual void append(append_request req, append_callback done) = 0;
+  /// append() and wait; for tools and tests.
+  virtual append_result append_sync(append_request req) = 0;
+
+  // -- reads (any thread) --------------------------------------------------------------------
+  /// Current version (sequence of the last durable event) of an aggregate; 0 if none.
+  virtual domain::result<std::uint64_t> version_of(const std::string& aggregate_id) = 0;
+  /// Snapshot + tail replay; not_found when the aggregate has no events. Corrupt records are
+  /// reported (corrupt_record, message names partition and offset), never skipped.
+  virtual domain::result<domain::incident_state> load_incident(const std::string& aggregate_id) = 0;
+  /// Events of one aggregate with sequence >= from_sequence, in order.
+  virtual domain::result<std::vector<domain::envelope>>
+  read_events(const std::string& aggregate_id, std::uint64_t from_sequence) = 0;
+  /// Up to `limit` records of a partition with offset >= from_offset.
+  virtual domain::result<std::vector<journal_record>>
+  read_partition(std::uint32_t partition, std::uint64_t from_offset, std::size_t limit) = 0;
+  /// Next offset to be written in a partition (== number of records in it).
+  virtual std::uint64_t partition_end(std::uint32_t partition) = 0;
+  /// The open incident for a dedup key, if any.
+  virtual domain::result<std::optional<std::string>> find_open(const domain::dedup_key& key) = 0;
+
+  virtual const store_options& options() const = 0;
+  virtual store_stats stats() = 0;
+
+  /// Finishes queued appends, flushes the index, stops the writer and closes LMDB. Appends
+  /// after close() are answered `unavailable`. Idempotent; the destructor calls it.
+  virtual void close() = 0;
+};
+
+} // namespace tocsin::persistence
