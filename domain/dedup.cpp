@@ -1,0 +1,37 @@
+// Dedup key encoding and its stable partition hash. FNV-1a is used because its output is fixed by
+// definition: the partition of a key must not change across builds, or dedup entries get lost.
+#include "domain/dedup.hpp"
+
+namespace tocsin::domain {
+namespace {
+
+constexpr std::uint64_t fnv_offset_basis = 0xcbf29ce484222325ULL;
+constexpr std::uint64_t fnv_prime = 0x100000001b3ULL;
+
+} // namespace
+
+std::string dedup_key::encode() const {
+  std::string out;
+  auto src = to_string(source);
+  out.reserve(tenant.size() + src.size() + source_id.size() + 2);
+  out.append(tenant).push_back('\0');
+  out.append(src).push_back('\0');
+  out.append(source_id);
+  return out;
+}
+
+std::uint64_t stable_hash(const dedup_key& k) {
+  std::uint64_t h = fnv_offset_basis;
+  for (unsigned char c : k.encode()) {
+    h ^= c;
+    h *= fnv_prime;
+  }
+  return h;
+}
+
+std::uint16_t partition_for(const dedup_key& k, std::uint32_t partitions) {
+  if (partitions == 0) return 0; // no partitions configured: everything lives in the first
+  return static_cast<std::uint16_t>(stable_hash(k) % partitions);
+}
+
+} // namespace tocsin::domain
