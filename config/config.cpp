@@ -1,0 +1,253 @@
+#include "config/config.hpp"
+
+#include "config/units.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+namespace tocsin::config {
+namespace {
+
+// Thrown and caught inside this file only, so that each check can stop the walk in one line;
+// parse_config turns it into a domain::error before returning.
+struct config_error {
+  std::string message;
+};
+
+// One `key: value` pair as met during the walk; `key` is dotted from the top (store.partitions).
+struct field {
+  std::string key;
+  YAML::Mark mark; // of the key: where a reader looks first
+  YAML::Node value;
+};
+
+using handler = std::function<void(const field&)>;
+using section = std::vector<std::pair<std::string, handler>>;
+
+std::string describe(const YAML::Node& value) {
+  switch (value.Type()) {
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      return "nothing";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Scalar:
+      break;
+  }
+  std::string out = "\"";
+  for (char c : value.Scalar()) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+class walker {
+public:
+  explicit walker(const std::string& name) : name_(name) {}
+
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& key,
+                         const std::string& what) const {
+    std::ostringstream out;
+    out << name_;
+    if (!mark.is_null())
+      out << ':' << mark.line + 1;
+    out << ": ";
+    if (!key.empty())
+      out << key << ": ";
+    out << what;
+    throw config_error{out.str()};
+  }
+
+  [[noreturn]] void expected(const field& f, const std::string& what) const {
+    fail(f.mark, f.key, "expected " + what + ", got " + describe(f.value));
+  }
+
+  // Dispatches every pair of a map to its handler; unknown and repeated keys are errors, so a
+  // typo never falls back to a default unnoticed. A null node (all entries commented out) is an
+  // empty section.
+  void walk(const YAML::Node& map, const std::string& prefix, const section& handlers) const {
+    if (map.IsNull())
+      return;
+    std::set<std::string> seen;
+    for (const auto& kv : map) {
+      const YAML::Node& key_node = kv.first;
+      if (!key_node.IsScalar())
+        fail(key_node.Mark(), prefix, "keys must be plain names, got " + describe(key_node));
+      field f{prefix + key_node.Scalar(), key_node.Mark(), kv.second};
+      if (!seen.insert(key_node.Scalar()).second)
+        fail(f.mark, f.key, "appears twice");
+      auto it = handlers.begin();
+      while (it != handlers.end() && it->first != key_node.Scalar())
+        ++it;
+      if (it == handlers.end())
+        fail(f.mark, f.key, "unknown key (expected one of: " + names(handlers) + ")");
+      it->second(f);
+    }
+  }
+
+  // A nested section: `log:`, `store:`, `engine:`.
+  void walk_section(const field& f, const section& handlers) const {
+    if (!f.value.IsMap() && !f.value.IsNull())
+      expected(f, "a map of settings");
+    walk(f.value, f.key + ".", handlers);
+  }
+
+  std::string scalar(const field& f, const std::string& what) const {
+    if (!f.value.IsScalar() || f.value.Scalar().empty())
+      expected(f, what);
+    return f.value.Scalar();
+  }
+
+  std::uint64_t whole(const field& f, std::uint64_t lo, std::uint64_t hi) const {
+    const std::string what = "a whole number between " + std::to_string(lo) + " and " +
+                              std::to_string(hi);
+    auto n = parse_whole(scalar(f, what));
+    if (!n || *n < lo || *n > hi)
+      expected(f, what);
+    return *n;
+  }
+
+  std::uint64_t size(const field& f, std::uint64_t lo) const {
+    const std::string what = "a size of at least " + std::to_string(lo) +
+                             " bytes, such as 4GiB (units: B, KiB, MiB, GiB, TiB)";
+    auto n = parse_size(scalar(f, what));
+    if (!n || *n < lo || *n > std::numeric_limits<std::size_t>::max())
+      expected(f, what);
+    return *n;
+  }
+
+  std::chrono::milliseconds duration(const field& f, std::chrono::milliseconds lo,
+                                     std::chrono::milliseconds hi,
+                                     const std::string& range) const {
+    const std::string what = "a duration between " + range + " (units: ms, s, m, h)";
+    auto d = parse_duration(scalar(f, what));
+    if (!d || *d < lo || *d > hi)
+      expected(f, what);
+    return *d;
+  }
+
+  std::string choice(const field& f, const std::vector<std::string>& allowed) const {
+    std::string list;
+    for (const auto& a : allowed)
+      list += (list.empty() ? "" : " | ") + a;
+    const std::string what = "one of " + list;
+    auto s = scalar(f, what);
+    for (const auto& a : allowed)
+      if (s == a)
+        return s;
+    expected(f, what);
+  }
+
+private:
+  static std::string names(const section& handlers) {
+    std::string out;
+    for (const auto& h : handlers)
+      out += (out.empty() ? "" : ", ") + h.first;
+    return out;
+  }
+
+  const std::string& name_;
+};
+
+section log_section(const walker& w, tocsin_config& cfg) {
+  return {
+    {"level", [&](const field& f) {
+       cfg.log_level = w.choice(f, {"trace", "debug", "info", "warn", "error"});
+     }},
+  };
+}
+
+section store_section(const walker& w, persistence::store_options& st) {
+  using std::chrono::milliseconds;
+  return {
+    {"map_size", [&](const field& f) { st.map_size = w.size(f, std::uint64_t{1} << 20); }},
+    {"partitions", [&](const field& f) { st.partitions = w.whole(f, 1, 65536); }},
+    {"snapshot_every", [&](const field& f) { st.snapshot_every = w.whole(f, 1, 1'000'000); }},
+    {"sync", [&](const field& f) {
+       st.sync = w.choice(f, {"durable", "no_sync"}) == "durable"
+                   ? persistence::sync_mode::durable
+                   : persistence::sync_mode::no_sync;
+     }},
+    {"max_batch", [&](const field& f) { st.max_batch = w.whole(f, 1, 1 << 20); }},
+    {"max_queue", [&](const field& f) { st.max_queue = w.whole(f, 1, 1 << 24); }},
+    {"index_flush_entries",
+     [&](const field& f) { st.index_flush_entries = w.whole(f, 1, 1 << 24); }},
+    {"index_flush_interval", [&](const field& f) {
+       st.index_flush_interval =
+         w.duration(f, milliseconds{1}, std::chrono::hours{1}, "1ms and 1h");
+     }},
+  };
+}
+
+section engine_section(const walker& w, tocsin_config& cfg) {
+  return {
+    {"passivate_after", [&](const field& f) {
+       cfg.passivate_after =
+         w.duration(f, std::chrono::milliseconds{1}, std::chrono::hours{24}, "1ms and 24h");
+     }},
+  };
+}
+
+void read_root(const walker& w, const YAML::Node& root, tocsin_config& cfg) {
+  if (!root.IsMap() && !root.IsNull())
+    w.fail(root.Mark(), "", "expected a map of settings at the top level, got " + describe(root));
+  const section top = {
+    {"data_dir", [&](const field& f) { cfg.data_dir = w.scalar(f, "a directory path"); }},
+    {"log", [&](const field& f) { w.walk_section(f, log_section(w, cfg)); }},
+    {"store", [&](const field& f) { w.walk_section(f, store_section(w, cfg.store)); }},
+    {"engine", [&](const field& f) { w.walk_section(f, engine_section(w, cfg)); }},
+  };
+  w.walk(root, "", top);
+  cfg.store.dir = cfg.data_dir;
+}
+
+} // namespace
+
+domain::result<tocsin_config> parse_config(std::string_view text, const std::string& name) {
+  tocsin_config cfg;
+  cfg.store.dir = cfg.data_dir;
+  walker w{name};
+  try {
+    read_root(w, YAML::Load(std::string{text}), cfg);
+  } catch (const config_error& e) {
+    return domain::make_error(domain::errc::invalid_argument, e.message);
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp's what() repeats its own 1-based "line N, column M"; rebuild it with the file.
+    std::ostringstream out;
+    out << name;
+    if (!e.mark.is_null())
+      out << ':' << e.mark.line + 1 << ':' << e.mark.column + 1;
+    out << ": invalid YAML: " << e.msg;
+    return domain::make_error(domain::errc::invalid_argument, out.str());
+  }
+  return cfg;
+}
+
+domain::result<tocsin_config> load_config(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
+  if (!in) {
+    const int err = errno;
+    return domain::make_error(domain::errc::not_found,
+                              path + ": cannot read config file: " + std::strerror(err));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad())
+    return domain::make_error(domain::errc::invalid_argument, path + ": read error");
+  return parse_config(text.str(), path);
+}
+
+} // namespace tocsin::config

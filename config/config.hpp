@@ -1,0 +1,30 @@
+// tocsind's configuration: the typed form of config/tocsin.yaml and its loader. Called once at
+// start-up by tocsind (and by tests); pure apart from reading the file, thread-safe.
+#pragma once
+
+#include "domain/error.hpp"
+#include "persistence/store.hpp"
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace tocsin::config {
+
+struct tocsin_config {
+  std::string data_dir = "var/tocsin";
+  std::string log_level = "info"; // trace | debug | info | warn | error
+  persistence::store_options store; // store.dir == data_dir
+  std::chrono::milliseconds passivate_after{60'000};
+};
+
+/// Reads and parses a YAML file. Errors (errc::invalid_argument; errc::not_found when the file
+/// cannot be read) name the file, the 1-based line and the dotted key, e.g.
+///   config/tocsin.yaml:7: store.partitions: expected a whole number between 1 and 65536,
+///   got "abc"   (one line)
+domain::result<tocsin_config> load_config(const std::string& path);
+
+/// As load_config, on text already in memory; `name` stands for the file in messages.
+domain::result<tocsin_config> parse_config(std::string_view text, const std::string& name);
+
+} // namespace tocsin::config
