@@ -69,6 +69,41 @@ struct journal_record {
   domain::envelope env;
 };
 
+/// One row of the incident catalog: what List shows without loading the whole incident.
+struct incident_summary {
+  std::string id;
+  std::string tenant;
+  std::string title;
+  domain::severity sev = domain::severity::warning;
+  domain::incident_source source = domain::incident_source::manual;
+  std::string source_id;
+  domain::category cat = domain::category::reliability;
+  domain::incident_status status = domain::incident_status::open;
+  std::string trace_id;          // attribution trace id
+  domain::timestamp opened_at = 0;
+  domain::timestamp updated_at = 0;
+  std::uint64_t version = 0;
+};
+
+/// List filter; empty optionals / strings / zero times mean "any". Results are newest first.
+struct incident_filter {
+  std::string tenant;                               // required
+  std::optional<domain::incident_status> status;
+  std::optional<domain::severity> sev;
+  std::optional<domain::incident_source> source;
+  std::optional<domain::category> cat;
+  std::string trace_id;                             // attribution or any exemplar's trace id
+  domain::timestamp opened_after = 0;               // inclusive
+  domain::timestamp opened_before = 0;              // exclusive
+  std::size_t page_size = 100;
+  std::string page_token;                           // opaque, from a previous page
+};
+
+struct incident_page {
+  std::vector<incident_summary> items;
+  std::string next_page_token; // empty when there is no further page
+};
+
 struct store_stats {
   std::uint64_t commits = 0;        // write transactions committed
   std::uint64_t appends = 0;        // append requests answered ok
@@ -110,6 +145,18 @@ public:
   virtual std::uint64_t partition_end(std::uint32_t partition) = 0;
   /// The open incident for a dedup key, if any.
   virtual domain::result<std::optional<std::string>> find_open(const domain::dedup_key& key) = 0;
+
+  /// The tenant's incidents matching `filter`, newest first, paginated. Sees every
+  /// acknowledged append (the catalog trails the journal like the aggregate index does).
+  virtual domain::result<incident_page> list_incidents(const incident_filter& filter) {
+    return domain::make_error(domain::errc::unavailable, "list_incidents is not implemented");
+  }
+  /// Number of write transactions committed so far (monotonic). Tailers use it to wait for news.
+  virtual std::uint64_t commit_count() { return 0; }
+  /// Blocks until commit_count() > seen or `timeout` passes; returns commit_count().
+  virtual std::uint64_t wait_for_commit(std::uint64_t seen, std::chrono::milliseconds timeout) {
+    return commit_count();
+  }
 
   virtual const store_options& options() const = 0;
   virtual store_stats stats() = 0;

@@ -1,0 +1,67 @@
+// State shared by the LMDB store's reader side (lmdb_store) and its writer thread (journal_writer):
+// the environment, DB handles, published partition ends, the pending index and counters.
+// Everything here is either immutable after open, atomic, or guarded by its own lock.
+#pragma once
+
+#include "persistence/lmdb_env.hpp"
+#include "persistence/pending_index.hpp"
+#include "persistence/store.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+namespace tocsin::persistence {
+
+struct databases {
+  MDB_dbi journal = 0;      // (partition u16, offset u64) → Envelope
+  MDB_dbi agg_index = 0;    // (aggregate id 16 bytes, sequence u64) → offset u64
+  MDB_dbi snapshots = 0;    // aggregate id 16 bytes → IncidentSnapshot
+  MDB_dbi dedup = 0;        // dedup_key::encode() → incident id text
+  MDB_dbi meta = 0;         // "partitions", "wm/<p>" (index watermark per partition)
+  MDB_dbi deadlines = 0;    // reserved for the deadline index (DESIGN.md §6)
+  MDB_dbi cursors = 0;      // reserved for consumer cursors
+  MDB_dbi dead_letters = 0; // reserved
+  MDB_dbi windows = 0;      // reserved
+  MDB_dbi definitions = 0;  // reserved (SLOs, policies)
+};
+
+struct store_counters {
+  std::atomic<std::uint64_t> commits{0};
+  std::atomic<std::uint64_t> appends{0};
+  std::atomic<std::uint64_t> events{0};
+  std::atomic<std::uint64_t> refused_full{0};
+  std::atomic<std::uint64_t> conflicts{0};
+  std::atomic<std::uint64_t> index_flushes{0};
+};
+
+struct store_core {
+  explicit store_core(const store_options& o)
+      : options(o), partition_end(new std::atomic<std::uint64_t>[o.partitions]) {
+    for (std::uint32_t p = 0; p < o.partitions; ++p)
+      partition_end[p].store(0, std::memory_order_relaxed);
+  }
+
+  const store_options options;
+  lmdb::env env;
+  databases dbs;
+  /// Next offset per partition as of the last commit; the writer publishes it after commit.
+  std::unique_ptr<std::atomic<std::uint64_t>[]> partition_end;
+  pending_index pending;
+  store_counters counters;
+
+  /// Wakes wait_for_commit() callers after each append commit (counters.commits moved) and at
+  /// close (closing set). The mutex only orders the wake-up against the waiters' predicate.
+  std::mutex commit_mu;
+  std::condition_variable commit_cv;
+  bool closing = false; // guarded by commit_mu
+
+  void notify_commit() {
+    { std::lock_guard<std::mutex> guard(commit_mu); }
+    commit_cv.notify_all();
+  }
+};
+
+} // namespace tocsin::persistence
