@@ -96,7 +96,10 @@ void process_next(self_ptr self) {
     }
     auto decided = domain::decide(st.incident, q.cmd, st.cfg.clock->now());
     if (!decided) {
-      q.promise.deliver(to_caf_error(decided.err()));
+      auto err = decided.err();
+      if (err.code == domain::errc::not_found) // the domain cannot name an id it never saw
+        err.message = "incident " + st.id + " not found";
+      q.promise.deliver(to_caf_error(err));
       continue;
     }
     start_append(self, q, std::move(*decided));

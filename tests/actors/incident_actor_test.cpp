@@ -1,6 +1,7 @@
 // Integration tests: incident actors + router on a real LMDB store (restart, dedup, races,
 // passivation, recovery from snapshot + tail).
 #include "actors/engine_fixture.hpp"
+#include "domain/ulid.hpp"
 
 #include <caf/all.hpp>
 
