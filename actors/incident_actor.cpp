@@ -52,6 +52,7 @@ void start_append(self_ptr self, incident_actor_state::queued& q,
   req.dedup = dedup_ops(st.incident, next);
   if (needs_snapshot(st.incident.version, next.version, st.cfg.store->options().snapshot_every))
     req.snapshot = next;
+  req.summary = persistence::summarize(next);
   st.pending = incident_actor_state::in_flight{std::move(next), std::move(envs),
                                                std::move(q.promise)};
   auto handle = caf::actor_cast<caf::actor>(self);

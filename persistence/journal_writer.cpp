@@ -204,6 +204,7 @@ void journal_writer::commit_batch(std::vector<queued>& batch) {
   results_.resize(n);
   batch_versions_.clear();
   new_entries_.clear();
+  new_summaries_.clear();
   batch_offset_ = next_offset_;
 
   domain::error batch_err;
@@ -238,6 +239,8 @@ void journal_writer::commit_batch(std::vector<queued>& batch) {
       if (batch_err = write_request(t.get(), req, id, partition, r); batch_err.code != errc::ok)
         break;
       batch_versions_[id] = req.expected_version + req.events.size();
+      if (req.summary)
+        new_summaries_.push_back(*req.summary);
       events += req.events.size();
       ++written;
     }
@@ -267,6 +270,7 @@ void journal_writer::commit_batch(std::vector<queued>& batch) {
     for (std::uint32_t p = 0; p < core_.options.partitions; ++p)
       core_.partition_end[p].store(next_offset_[p], std::memory_order_release);
     core_.pending.add(new_entries_); // before the callbacks: an acknowledged event is readable
+    core_.catalog.add(new_summaries_);
     core_.counters.appends.fetch_add(written, std::memory_order_relaxed);
     core_.counters.events.fetch_add(events, std::memory_order_relaxed);
     core_.counters.commits.fetch_add(1, std::memory_order_release); // last: tailers key on it
@@ -306,7 +310,11 @@ domain::error journal_writer::flush_index() {
         return lmdb::to_error(rc, "agg_index flush");
     }
   }
-  // The watermark moves in the same txn: below it, every journal record has its index entry.
+  core_.catalog.collect(flush_summaries_);
+  if (auto err = write_summaries(t.get(), core_.dbs, flush_summaries_, buf_); err.code != errc::ok)
+    return err;
+  // The watermark moves in the same txn: below it, every journal record has its index entry
+  // and every incident its catalog row.
   for (std::uint32_t p = 0; p < core_.options.partitions; ++p) {
     if (next_offset_[p] == watermark_[p])
       continue;
@@ -320,6 +328,7 @@ domain::error journal_writer::flush_index() {
   if (int rc = t.commit(); rc != MDB_SUCCESS)
     return lmdb::to_error(rc, "index flush commit");
   core_.pending.clear(); // only now: see the visibility protocol at the top of this file
+  core_.catalog.clear(); // (same protocol: list_incidents copies pending rows first)
   watermark_ = next_offset_;
   core_.counters.index_flushes.fetch_add(1, std::memory_order_relaxed);
   next_flush_ = clock::now() + core_.options.index_flush_interval;

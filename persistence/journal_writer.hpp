@@ -73,6 +73,8 @@ private:
   std::unordered_map<keys::aggregate_key, std::uint64_t, key_hash> batch_versions_;
   std::vector<keyed_index_entry> new_entries_;
   std::vector<keyed_index_entry> flush_entries_;
+  std::vector<incident_summary> new_summaries_;   // catalog rows of the batch being committed
+  std::vector<incident_summary> flush_summaries_;
   std::vector<append_result> results_;
   std::string buf_;
   clock::time_point next_flush_;

@@ -61,6 +61,8 @@ domain::result<std::unique_ptr<store>> lmdb_store::open(const store_options& o) 
     return recovered.err();
 
   std::unique_ptr<lmdb_store> s(new lmdb_store(std::move(core)));
+  if (auto err = s->rebuild_pending_catalog(); err.code != errc::ok)
+    return err;
   s->writer_ = std::make_unique<journal_writer>(*s->core_, std::move(recovered->next_offset),
                                                 std::move(recovered->watermark));
   s->writer_->start();
@@ -81,6 +83,31 @@ void lmdb_store::close() {
     return;
   closed_ = true;
   core_->env.close();
+}
+
+domain::error lmdb_store::rebuild_pending_catalog() {
+  // Bounded like the unindexed tail itself (index_flush_entries), so start-up stays bounded.
+  std::vector<incident_summary> rows;
+  for (const auto& id : core_->pending.ids()) {
+    auto text = domain::ulid{id}.str();
+    auto state = load_incident(text);
+    if (!state)
+      return state.err();
+    rows.push_back(summarize(*state));
+  }
+  core_->catalog.add(rows);
+  return {};
+}
+
+domain::result<incident_page> lmdb_store::list_incidents(const incident_filter& filter) {
+  std::shared_lock<std::shared_mutex> lock(life_);
+  if (closed_)
+    return closed_error();
+  auto pending = core_->catalog.copy_tenant(filter.tenant); // before the txn (top comment)
+  lmdb::txn t;
+  if (int rc = t.begin(core_->env.get(), true); rc != MDB_SUCCESS)
+    return lmdb::to_error(rc, "beginning a read txn");
+  return list_catalog(t.get(), core_->dbs, std::move(pending), filter);
 }
 
 std::uint64_t lmdb_store::commit_count() {

@@ -29,6 +29,7 @@ public:
   std::uint64_t partition_end(std::uint32_t partition) override;
   domain::result<std::optional<std::string>> find_open(const domain::dedup_key& key) override;
 
+  domain::result<incident_page> list_incidents(const incident_filter& filter) override;
   std::uint64_t commit_count() override;
   std::uint64_t wait_for_commit(std::uint64_t seen, std::chrono::milliseconds timeout) override;
 
@@ -40,6 +41,8 @@ private:
   explicit lmdb_store(std::unique_ptr<store_core> core) : core_(std::move(core)) {}
 
   struct aggregate_ref;
+  /// Catalog rows of aggregates whose events are past the watermark (lost with the process).
+  domain::error rebuild_pending_catalog();
   domain::result<aggregate_ref> resolve(const std::string& aggregate_id) const;
   /// Events of the aggregate with sequence >= from, through agg_index plus `pending` (a copy
   /// taken before `t` began).

@@ -38,6 +38,15 @@ void pending_index::collect_sorted(std::vector<keyed_index_entry>& out) const {
   });
 }
 
+std::vector<keys::aggregate_key> pending_index::ids() const {
+  std::lock_guard<std::mutex> guard(mu_);
+  std::vector<keys::aggregate_key> out;
+  out.reserve(map_.size());
+  for (const auto& [id, list] : map_)
+    out.push_back(id);
+  return out;
+}
+
 void pending_index::clear() {
   std::lock_guard<std::mutex> guard(mu_);
   map_.clear();

@@ -46,6 +46,8 @@ public:
   /// Sequence of the newest pending entry of `id`, taken under the lock.
   std::optional<std::uint64_t> newest(const keys::aggregate_key& id) const;
   std::size_t size() const { return count_.load(std::memory_order_relaxed); }
+  /// Aggregates with pending entries (start-up rebuilds their catalog rows from them).
+  std::vector<keys::aggregate_key> ids() const;
 
 private:
   struct key_hash {

@@ -29,7 +29,8 @@ domain::error open_databases(store_core& core) {
                        {"snapshots", &d.snapshots}, {"dedup", &d.dedup},
                        {"meta", &d.meta},           {"deadlines", &d.deadlines},
                        {"cursors", &d.cursors},     {"dead_letters", &d.dead_letters},
-                       {"windows", &d.windows},     {"definitions", &d.definitions}};
+                       {"windows", &d.windows},     {"definitions", &d.definitions},
+                       {"catalog", &d.catalog},     {"traces", &d.traces}};
   for (const auto& n : all)
     if (int rc = mdb_dbi_open(t.get(), n.name, MDB_CREATE, n.dbi); rc != MDB_SUCCESS)
       return lmdb::to_error(rc, std::string("opening DB ") + n.name);

@@ -37,6 +37,23 @@ struct store_options {
   std::chrono::milliseconds index_flush_interval{250};
 };
 
+/// One row of the incident catalog: what List shows without loading the whole incident.
+struct incident_summary {
+  std::string id;
+  std::string tenant;
+  std::string title;
+  domain::severity sev = domain::severity::warning;
+  domain::incident_source source = domain::incident_source::manual;
+  std::string source_id;
+  domain::category cat = domain::category::reliability;
+  domain::incident_status status = domain::incident_status::open;
+  std::string trace_id;          // attribution trace id
+  std::vector<std::string> trace_ids; // attribution and exemplar trace ids, for trace search
+  domain::timestamp opened_at = 0;
+  domain::timestamp updated_at = 0;
+  std::uint64_t version = 0;
+};
+
 /// A dedup index change committed in the same transaction as the events of its request.
 struct dedup_op {
   enum kind_t { put, erase } kind = put;
@@ -51,6 +68,8 @@ struct append_request {
   std::vector<dedup_op> dedup;
   /// State after these events; written as the aggregate's snapshot in the same transaction.
   std::optional<domain::incident_state> snapshot;
+  /// The aggregate's catalog row after these events (List); kept pending like the index.
+  std::optional<incident_summary> summary;
 };
 
 struct append_result {
@@ -69,21 +88,8 @@ struct journal_record {
   domain::envelope env;
 };
 
-/// One row of the incident catalog: what List shows without loading the whole incident.
-struct incident_summary {
-  std::string id;
-  std::string tenant;
-  std::string title;
-  domain::severity sev = domain::severity::warning;
-  domain::incident_source source = domain::incident_source::manual;
-  std::string source_id;
-  domain::category cat = domain::category::reliability;
-  domain::incident_status status = domain::incident_status::open;
-  std::string trace_id;          // attribution trace id
-  domain::timestamp opened_at = 0;
-  domain::timestamp updated_at = 0;
-  std::uint64_t version = 0;
-};
+/// The catalog row of an incident state (what the incident actor attaches to its appends).
+incident_summary summarize(const domain::incident_state& s);
 
 /// List filter; empty optionals / strings / zero times mean "any". Results are newest first.
 struct incident_filter {

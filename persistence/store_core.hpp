@@ -3,6 +3,7 @@
 // Everything here is either immutable after open, atomic, or guarded by its own lock.
 #pragma once
 
+#include "persistence/catalog.hpp"
 #include "persistence/lmdb_env.hpp"
 #include "persistence/pending_index.hpp"
 #include "persistence/store.hpp"
@@ -26,6 +27,8 @@ struct databases {
   MDB_dbi dead_letters = 0; // reserved
   MDB_dbi windows = 0;      // reserved
   MDB_dbi definitions = 0;  // reserved (SLOs, policies)
+  MDB_dbi catalog = 0;      // tenant \0 id(16) → IncidentSummary (trails the journal)
+  MDB_dbi traces = 0;       // trace id \0 id(16) → tenant (trails the journal)
 };
 
 struct store_counters {
@@ -50,6 +53,7 @@ struct store_core {
   /// Next offset per partition as of the last commit; the writer publishes it after commit.
   std::unique_ptr<std::atomic<std::uint64_t>[]> partition_end;
   pending_index pending;
+  pending_catalog catalog; // catalog rows pending with the index entries of the same commits
   store_counters counters;
 
   /// Wakes wait_for_commit() callers after each append commit (counters.commits moved) and at

@@ -79,7 +79,7 @@ void BM_startup_with_stored_incidents(benchmark::State& state) {
 } // namespace
 } // namespace tocsin::bench
 
-BENCHMARK(tocsin::bench::BM_rss_per_active_incident)->Arg(100'000)->Iterations(1)
+BENCHMARK(tocsin::bench::BM_rss_per_active_incident)->Arg(100'000)->Arg(20'000)->Iterations(1)
   ->Unit(benchmark::kMillisecond);
 BENCHMARK(tocsin::bench::BM_startup_with_stored_incidents)->Arg(1'000'000)->Iterations(5)
   ->UseManualTime()->Unit(benchmark::kMillisecond);
