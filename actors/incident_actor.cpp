@@ -5,6 +5,9 @@
 #include "domain/dedup.hpp"
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
 
 namespace tocsin::actors {
 
@@ -37,6 +40,19 @@ std::vector<persistence::dedup_op> dedup_ops(const domain::incident_state& befor
 }
 
 void process_next(self_ptr self);
+
+// A full map refuses every append until an operator acts: say so, but not once per request.
+void log_refusal(const domain::error& err) {
+  if (err.code != domain::errc::storage_full && err.code != domain::errc::storage_error)
+    return;
+  static std::atomic<std::int64_t> last_ms{0};
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now().time_since_epoch())
+                        .count();
+  auto prev = last_ms.load(std::memory_order_relaxed);
+  if (now_ms - prev >= 10'000 && last_ms.compare_exchange_strong(prev, now_ms))
+    spdlog::error("journal append refused ({}): {}", domain::to_string(err.code), err.message);
+}
 
 void start_append(self_ptr self, incident_actor_state::queued& q,
                   std::vector<domain::incident_event> events) {
@@ -72,6 +88,7 @@ void finish_append(self_ptr self, persistence::append_result& r) {
       if (auto fresh = st.cfg.store->load_incident(st.id))
         st.incident = std::move(*fresh);
     }
+    log_refusal(r.err);
     done.promise.deliver(to_caf_error(r.err));
     return;
   }
