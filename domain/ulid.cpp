@@ -9,24 +9,30 @@ namespace {
 
 constexpr std::string_view alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr std::size_t text_length = 26;
-constexpr int pad_bits = text_length * 5 - 128; // the text holds 130 bits; the top 2 are zero
 
-// Bit `i` of the 128-bit value, counting from the most significant bit.
-int bit_at(const std::array<std::uint8_t, 16>& b, int i) {
-  return (b[static_cast<std::size_t>(i / 8)] >> (7 - i % 8)) & 1;
+// 128-bit arithmetic keeps encode/decode to one shift per character: ids are parsed on every
+// routed command and every journal append, so this is a hot path.
+using u128 = unsigned __int128;
+
+u128 to_u128(const std::array<std::uint8_t, 16>& b) {
+  u128 v = 0;
+  for (auto byte : b) v = (v << 8) | byte;
+  return v;
 }
 
-void set_bit(std::array<std::uint8_t, 16>& b, int i) {
-  b[static_cast<std::size_t>(i / 8)] |= static_cast<std::uint8_t>(1u << (7 - i % 8));
+// Digit values by character (either case), -1 elsewhere. Crockford's aliases (I, L, O) are
+// refused: only canonical text is accepted so that an id has exactly one spelling up to case.
+constexpr std::array<std::int8_t, 256> make_digit_table() {
+  std::array<std::int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (std::size_t i = 0; i < alphabet.size(); ++i) {
+    const auto c = static_cast<unsigned char>(alphabet[i]);
+    t[c] = static_cast<std::int8_t>(i);
+    if (c >= 'A' && c <= 'Z') t[c - 'A' + 'a'] = static_cast<std::int8_t>(i);
+  }
+  return t;
 }
-
-// Value of one base32 digit, or -1. Crockford's aliases (I, L, O) are refused: only canonical
-// text is accepted so that an id has exactly one spelling up to case.
-int digit_value(char c) {
-  if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  auto pos = alphabet.find(c);
-  return pos == std::string_view::npos ? -1 : static_cast<int>(pos);
-}
+constexpr auto digit_table = make_digit_table();
 
 error bad_ulid(std::string_view text, std::string_view why) {
   return make_error(errc::invalid_argument,
@@ -44,14 +50,9 @@ std::uint64_t splitmix64::next() {
 
 std::string ulid::str() const {
   std::string out(text_length, '0');
-  for (std::size_t c = 0; c < text_length; ++c) {
-    int v = 0;
-    for (int j = 0; j < 5; ++j) {
-      int pos = static_cast<int>(c) * 5 + j - pad_bits;
-      v = (v << 1) | (pos < 0 ? 0 : bit_at(bytes, pos));
-    }
-    out[c] = alphabet[static_cast<std::size_t>(v)];
-  }
+  u128 v = to_u128(bytes);
+  for (std::size_t c = text_length; c-- > 0; v >>= 5)
+    out[c] = alphabet[static_cast<std::size_t>(v & 31)];
   return out;
 }
 
@@ -80,17 +81,16 @@ result<ulid> parse_ulid(std::string_view text) {
   if (text.size() != text_length)
     return bad_ulid(text, "expected 26 characters, got " + std::to_string(text.size()));
   if (text[0] > '7') return bad_ulid(text, "first character must be 0-7 (value exceeds 128 bits)");
-  ulid id;
+  u128 v = 0;
   for (std::size_t c = 0; c < text_length; ++c) {
-    int v = digit_value(text[c]);
-    if (v < 0)
+    const int d = digit_table[static_cast<unsigned char>(text[c])];
+    if (d < 0)
       return bad_ulid(text, "character '" + std::string(1, text[c]) + "' at position "
                                 + std::to_string(c) + " is not Crockford base32");
-    for (int j = 0; j < 5; ++j) {
-      int pos = static_cast<int>(c) * 5 + j - pad_bits;
-      if (pos >= 0 && ((v >> (4 - j)) & 1)) set_bit(id.bytes, pos);
-    }
+    v = (v << 5) | static_cast<unsigned>(d);
   }
+  ulid id;
+  for (std::size_t i = 16; i-- > 0; v >>= 8) id.bytes[i] = static_cast<std::uint8_t>(v & 0xff);
   return id;
 }
 
