@@ -88,8 +88,10 @@ result<events> on(const incident_state& s, const open_incident& c, timestamp now
   events out{incident_opened{c.id, c.tenant, c.title, c.sev, c.source, c.source_id, c.cat, c.attr,
                              c.exemplars, c.by, now}};
   // Critical incidents page immediately: they never wait in Open for an acknowledgement.
-  if (c.sev == severity::critical)
+  if (c.sev == severity::critical) {
     out.push_back(incident_escalated{escalation_reason::severity, c.by, now});
+    if (c.severity_step) out.push_back(escalation_step_taken{*c.severity_step, now});
+  }
   return out;
 }
 

@@ -22,6 +22,9 @@ struct open_incident {
   attribution attr;
   std::vector<exemplar> exemplars;
   std::string by;
+  /// The step recorded with the severity escalation of a critical open (role and channels from
+  /// the tenant policy); when absent a critical open escalates without recording a step.
+  std::optional<escalation_step> severity_step;
 };
 struct acknowledge { std::string by; };
 struct begin_investigation { std::string by; };
