@@ -45,6 +45,21 @@ void journal_writer::start() {
 }
 
 void journal_writer::submit(append_request req, append_callback done) {
+  queued q;
+  q.req = std::move(req);
+  q.done = std::move(done);
+  enqueue(std::move(q));
+}
+
+void journal_writer::submit(std::vector<kv_op> ops, write_callback done) {
+  queued q;
+  q.is_kv = true;
+  q.ops = std::move(ops);
+  q.kv_done = std::move(done);
+  enqueue(std::move(q));
+}
+
+void journal_writer::enqueue(queued q) {
   domain::error refused;
   {
     std::lock_guard<std::mutex> guard(mu_);
@@ -54,13 +69,36 @@ void journal_writer::submit(append_request req, append_callback done) {
       refused = make_error(errc::overloaded, "journal writer queue is full ("
                                                + std::to_string(queue_.size()) + " appends)");
     } else {
-      queue_.push_back(queued{std::move(req), std::move(done)});
+      queue_.push_back(std::move(q));
       cv_.notify_one();
       return;
     }
   }
-  if (done)
-    done(append_result{std::move(refused), {}});
+  if (q.is_kv) {
+    if (q.kv_done)
+      q.kv_done(std::move(refused));
+  } else if (q.done) {
+    q.done(append_result{std::move(refused), {}});
+  }
+}
+
+domain::error journal_writer::write_kv(MDB_txn* t, const std::vector<kv_op>& ops) {
+  for (const auto& op : ops) {
+    MDB_dbi dbi = core_.dbs.of(op.db);
+    MDB_val k = lmdb::val(op.key);
+    int rc;
+    if (op.kind == kv_op::put) {
+      MDB_val d = lmdb::val(op.value);
+      rc = mdb_put(t, dbi, &k, &d, 0);
+    } else {
+      rc = mdb_del(t, dbi, &k, nullptr);
+      if (rc == MDB_NOTFOUND)
+        rc = MDB_SUCCESS;
+    }
+    if (rc != MDB_SUCCESS)
+      return rc == MDB_MAP_FULL ? storage_full("kv write") : lmdb::to_error(rc, "kv write");
+  }
+  return {};
 }
 
 void journal_writer::stop() {
@@ -188,6 +226,15 @@ domain::error journal_writer::write_request(MDB_txn* t, const append_request& re
     if (rc != MDB_SUCCESS)
       return rc == MDB_MAP_FULL ? storage_full("dedup write") : lmdb::to_error(rc, "dedup write");
   }
+  if (req.deadline) {
+    // Keyed by time: a near-append write, and the wake-up service reads it in time order.
+    const auto key = deadline_key(*req.deadline, req.aggregate_id);
+    keys::u64_value version(req.expected_version + req.events.size());
+    MDB_val k = lmdb::val(key);
+    MDB_val d = lmdb::val(version.bytes.data(), version.bytes.size());
+    if (int rc = mdb_put(t, core_.dbs.deadlines, &k, &d, 0); rc != MDB_SUCCESS)
+      return rc == MDB_MAP_FULL ? storage_full("deadline put") : lmdb::to_error(rc, "deadline put");
+  }
   if (req.snapshot) {
     encode_snapshot(*req.snapshot, buf_);
     MDB_val k = lmdb::val(id.data(), id.size());
@@ -219,6 +266,10 @@ void journal_writer::commit_batch(std::vector<queued>& batch) {
     if (int rc = idx.open(t.get(), core_.dbs.agg_index); rc != MDB_SUCCESS)
       batch_err = lmdb::to_error(rc, "opening an agg_index cursor");
     for (std::size_t i = 0; i < n && batch_err.code == errc::ok; ++i) {
+      if (batch[i].is_kv) {
+        batch_err = write_kv(t.get(), batch[i].ops);
+        continue;
+      }
       const append_request& req = batch[i].req;
       append_result& r = results_[i];
       keys::aggregate_key id;
@@ -276,9 +327,14 @@ void journal_writer::commit_batch(std::vector<queued>& batch) {
     core_.counters.commits.fetch_add(1, std::memory_order_release); // last: tailers key on it
     core_.notify_commit();
   }
-  for (std::size_t i = 0; i < n; ++i)
-    if (batch[i].done)
+  for (std::size_t i = 0; i < n; ++i) {
+    if (batch[i].is_kv) {
+      if (batch[i].kv_done)
+        batch[i].kv_done(batch_err);
+    } else if (batch[i].done) {
       batch[i].done(std::move(results_[i]));
+    }
+  }
 }
 
 void journal_writer::maybe_flush_index() {

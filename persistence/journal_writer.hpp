@@ -30,6 +30,8 @@ public:
   void start();
   /// Queues the request, or answers at once (on the calling thread) with overloaded/unavailable.
   void submit(append_request req, append_callback done);
+  /// Queues kv ops committed with the next batch (same answers as submit).
+  void submit(std::vector<kv_op> ops, write_callback done);
   /// Refuses new requests, commits the queued ones, flushes the index, joins. Idempotent.
   void stop();
 
@@ -37,6 +39,9 @@ private:
   struct queued {
     append_request req;
     append_callback done;
+    bool is_kv = false; // a kv write instead of an append
+    std::vector<kv_op> ops;
+    write_callback kv_done;
   };
   struct key_hash {
     std::size_t operator()(const keys::aggregate_key& k) const;
@@ -53,6 +58,8 @@ private:
                                 std::uint64_t& out) const;
   domain::error write_request(MDB_txn* t, const append_request& req, const keys::aggregate_key& id,
                               std::uint32_t partition, append_result& r);
+  domain::error write_kv(MDB_txn* t, const std::vector<kv_op>& ops);
+  void enqueue(queued q);
   void maybe_flush_index();
   domain::error flush_index();
   domain::error storage_full(std::string_view what) const;

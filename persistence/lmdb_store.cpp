@@ -85,6 +85,86 @@ void lmdb_store::close() {
   core_->env.close();
 }
 
+std::string deadline_key(domain::timestamp at, const std::string& incident_id) {
+  keys::u64_value t(static_cast<std::uint64_t>(at < 0 ? 0 : at));
+  std::string k(reinterpret_cast<const char*>(t.bytes.data()), t.bytes.size());
+  return k + incident_id;
+}
+
+void lmdb_store::write(std::vector<kv_op> ops, write_callback done) {
+  writer_->submit(std::move(ops), std::move(done));
+}
+
+domain::error lmdb_store::write_sync(std::vector<kv_op> ops) {
+  auto promise = std::make_shared<std::promise<domain::error>>();
+  auto future = promise->get_future();
+  write(std::move(ops), [promise](domain::error e) { promise->set_value(std::move(e)); });
+  return future.get();
+}
+
+domain::result<std::optional<std::string>> lmdb_store::get(kv_db db, const std::string& key) {
+  std::shared_lock<std::shared_mutex> lock(life_);
+  if (closed_)
+    return closed_error();
+  lmdb::txn t;
+  if (int rc = t.begin(core_->env.get(), true); rc != MDB_SUCCESS)
+    return lmdb::to_error(rc, "beginning a read txn");
+  MDB_val k = lmdb::val(key), d{};
+  int rc = mdb_get(t.get(), core_->dbs.of(db), &k, &d);
+  if (rc == MDB_NOTFOUND)
+    return std::optional<std::string>{};
+  if (rc != MDB_SUCCESS)
+    return lmdb::to_error(rc, "kv get");
+  return std::optional<std::string>{std::string(lmdb::view(d))};
+}
+
+domain::result<std::vector<std::pair<std::string, std::string>>>
+lmdb_store::scan(kv_db db, const std::string& prefix, const std::string& from, std::size_t limit) {
+  std::shared_lock<std::shared_mutex> lock(life_);
+  if (closed_)
+    return closed_error();
+  lmdb::txn t;
+  if (int rc = t.begin(core_->env.get(), true); rc != MDB_SUCCESS)
+    return lmdb::to_error(rc, "beginning a read txn");
+  lmdb::cursor c;
+  if (int rc = c.open(t.get(), core_->dbs.of(db)); rc != MDB_SUCCESS)
+    return lmdb::to_error(rc, "opening a kv cursor");
+  std::vector<std::pair<std::string, std::string>> out;
+  const std::string& start = from.empty() || from < prefix ? prefix : from;
+  MDB_val k = lmdb::val(start), d{};
+  int rc = start.empty() ? c.get(k, d, MDB_FIRST) : c.get(k, d, MDB_SET_RANGE);
+  for (; rc == MDB_SUCCESS && out.size() < limit; rc = c.get(k, d, MDB_NEXT)) {
+    auto key = lmdb::view(k);
+    if (key.compare(0, prefix.size(), prefix) != 0)
+      break;
+    out.emplace_back(std::string(key), std::string(lmdb::view(d)));
+  }
+  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND)
+    return lmdb::to_error(rc, "kv scan");
+  return out;
+}
+
+domain::result<std::vector<deadline_entry>> lmdb_store::due_deadlines(domain::timestamp up_to,
+                                                                      std::size_t limit) {
+  auto rows = scan(kv_db::deadlines, {}, {}, limit);
+  if (!rows)
+    return rows.err();
+  std::vector<deadline_entry> out;
+  for (auto& [key, value] : *rows) {
+    if (key.size() < 8 || value.size() != 8)
+      return make_error(errc::corrupt_record, "deadline index entry of length "
+                                                + std::to_string(key.size()) + " is malformed");
+    deadline_entry e;
+    e.at = static_cast<domain::timestamp>(keys::get_be(reinterpret_cast<const std::uint8_t*>(key.data()), 8));
+    if (e.at > up_to)
+      break; // keys are in time order: nothing later is due
+    e.incident_id = key.substr(8);
+    e.version = keys::read_u64(value.data());
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 domain::error lmdb_store::rebuild_pending_catalog() {
   // Bounded like the unindexed tail itself (index_flush_entries), so start-up stays bounded.
   std::vector<incident_summary> rows;

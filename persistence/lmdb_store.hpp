@@ -19,6 +19,13 @@ public:
 
   void append(append_request req, append_callback done) override;
   append_result append_sync(append_request req) override;
+  void write(std::vector<kv_op> ops, write_callback done) override;
+  domain::error write_sync(std::vector<kv_op> ops) override;
+  domain::result<std::optional<std::string>> get(kv_db db, const std::string& key) override;
+  domain::result<std::vector<std::pair<std::string, std::string>>>
+  scan(kv_db db, const std::string& prefix, const std::string& from, std::size_t limit) override;
+  domain::result<std::vector<deadline_entry>> due_deadlines(domain::timestamp up_to,
+                                                            std::size_t limit) override;
 
   domain::result<std::uint64_t> version_of(const std::string& aggregate_id) override;
   domain::result<domain::incident_state> load_incident(const std::string& aggregate_id) override;

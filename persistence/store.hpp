@@ -70,7 +70,39 @@ struct append_request {
   std::optional<domain::incident_state> snapshot;
   /// The aggregate's catalog row after these events (List); kept pending like the index.
   std::optional<incident_summary> summary;
+  /// The escalation deadline these events set, written to the deadline index in the same
+  /// transaction, tagged with the version after them (a fired deadline whose version no longer
+  /// matches is stale and ignored).
+  std::optional<domain::timestamp> deadline;
 };
+
+/// A due (or future) entry of the deadline index.
+struct deadline_entry {
+  domain::timestamp at = 0;
+  std::string incident_id;
+  std::uint64_t version = 0; // the incident version that set it
+};
+
+/// Named databases that consumers (notifier, relays, wake-up service) write through kv ops.
+enum class kv_db : std::uint8_t {
+  cursors,       // consumer cursors: "<consumer>/<partition>" → offset
+  notifications, // the notifier's own stream: notification id → record
+  dead_letters,  // dead letters: "<kind>/<id>" → record
+  definitions,   // policies, SLOs: "<kind>/<name>" → definition
+  deadlines,     // the deadline index (keys from deadline_key())
+};
+
+struct kv_op {
+  kv_db db = kv_db::cursors;
+  enum kind_t { put, erase } kind = put;
+  std::string key;
+  std::string value; // for put
+};
+
+/// Key of a deadline-index entry: time (big-endian, so LMDB order is time order) + incident id.
+std::string deadline_key(domain::timestamp at, const std::string& incident_id);
+
+using write_callback = std::function<void(domain::error)>;
 
 struct append_result {
   domain::error err;                  // err.code == errc::ok on success
@@ -134,6 +166,11 @@ public:
   virtual void append(append_request req, append_callback done) = 0;
   /// append() and wait; for tools and tests.
   virtual append_result append_sync(append_request req) = 0;
+  /// Applies `ops` atomically, group-committed with appends; `done` runs on the writer thread
+  /// once durable (or with the error, nothing written). Thread-safe.
+  virtual void write(std::vector<kv_op> ops, write_callback done) = 0;
+  /// write() and wait.
+  virtual domain::error write_sync(std::vector<kv_op> ops) = 0;
 
   // -- reads (any thread) --------------------------------------------------------------------
   /// Current version (sequence of the last durable event) of an aggregate; 0 if none.
@@ -149,6 +186,14 @@ public:
   read_partition(std::uint32_t partition, std::uint64_t from_offset, std::size_t limit) = 0;
   /// Next offset to be written in a partition (== number of records in it).
   virtual std::uint64_t partition_end(std::uint32_t partition) = 0;
+  /// The value under `key` in `db`, if any.
+  virtual domain::result<std::optional<std::string>> get(kv_db db, const std::string& key) = 0;
+  /// Up to `limit` entries of `db` with key >= from and starting with `prefix`, in key order.
+  virtual domain::result<std::vector<std::pair<std::string, std::string>>>
+  scan(kv_db db, const std::string& prefix, const std::string& from, std::size_t limit) = 0;
+  /// Deadline-index entries with at <= up_to, oldest first, at most `limit`.
+  virtual domain::result<std::vector<deadline_entry>> due_deadlines(domain::timestamp up_to,
+                                                                    std::size_t limit) = 0;
   /// The open incident for a dedup key, if any.
   virtual domain::result<std::optional<std::string>> find_open(const domain::dedup_key& key) = 0;
 

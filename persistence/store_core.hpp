@@ -22,13 +22,25 @@ struct databases {
   MDB_dbi snapshots = 0;    // aggregate id 16 bytes → IncidentSnapshot
   MDB_dbi dedup = 0;        // dedup_key::encode() → incident id text
   MDB_dbi meta = 0;         // "partitions", "wm/<p>" (index watermark per partition)
-  MDB_dbi deadlines = 0;    // reserved for the deadline index (DESIGN.md §6)
-  MDB_dbi cursors = 0;      // reserved for consumer cursors
-  MDB_dbi dead_letters = 0; // reserved
+  MDB_dbi deadlines = 0;    // deadline_key(at, id) → incident version u64 (DESIGN.md §6)
+  MDB_dbi cursors = 0;      // "<consumer>/<partition>" → offset
+  MDB_dbi dead_letters = 0; // "<kind>/<id>" → dead letter record
+  MDB_dbi notifications = 0; // the notifier's stream: notification id → record
   MDB_dbi windows = 0;      // reserved
-  MDB_dbi definitions = 0;  // reserved (SLOs, policies)
+  MDB_dbi definitions = 0;  // "<kind>/<name>" → definition (policies, later SLOs)
   MDB_dbi catalog = 0;      // tenant \0 id(16) → IncidentSummary (trails the journal)
   MDB_dbi traces = 0;       // trace id \0 id(16) → tenant (trails the journal)
+
+  MDB_dbi of(kv_db db) const {
+    switch (db) {
+    case kv_db::cursors: return cursors;
+    case kv_db::notifications: return notifications;
+    case kv_db::dead_letters: return dead_letters;
+    case kv_db::definitions: return definitions;
+    case kv_db::deadlines: return deadlines;
+    }
+    return definitions;
+  }
 };
 
 struct store_counters {
