@@ -1,6 +1,7 @@
 // Engine: spawns the router and offers blocking helpers; see engine.hpp.
 #include "actors/engine.hpp"
 
+#include "actors/deadline_waker.hpp"
 #include "actors/incident_router.hpp"
 
 #include <caf/all.hpp>
@@ -39,7 +40,10 @@ engine::engine(caf::actor_system& sys, persistence::store& st, const domain::clo
   cfg.id_seed = opts.id_seed != 0 ? opts.id_seed
                                   : (std::uint64_t{std::random_device{}()} << 32)
                                       ^ std::random_device{}() ^ clk.now();
+  cfg.policies = &policies_;
   router_ = sys.spawn(incident_router, cfg);
+  if (opts.deadline_tick.count() > 0)
+    waker_ = sys.spawn(deadline_waker, waker_config{&st, &clk, router_, opts.deadline_tick});
 }
 
 engine::~engine() {
@@ -70,6 +74,10 @@ void engine::shutdown() {
     return;
   {
     caf::scoped_actor self{sys_};
+    if (waker_) {
+      self->send_exit(waker_, caf::exit_reason::user_shutdown);
+      waker_ = nullptr;
+    }
     // Waits until every incident actor has finished its in-flight append and quit.
     self->request(router_, caf::infinite, shutdown_atom::value)
       .receive([](caf::unit_t) {}, [](caf::error&) {});

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "actors/messages.hpp"
+#include "actors/policy_registry.hpp"
 #include "domain/time.hpp"
 #include "persistence/store.hpp"
 
@@ -19,6 +20,8 @@ struct engine_options {
   std::chrono::milliseconds passivate_after{60'000};
   /// Seed of the id generator; 0 = seeded from std::random_device.
   std::uint64_t id_seed = 0;
+  /// How often the wake-up service looks for due deadlines; 0 = no wake-up service.
+  std::chrono::milliseconds deadline_tick{10};
 };
 
 class engine {
@@ -31,6 +34,8 @@ public:
   engine& operator=(const engine&) = delete;
 
   const caf::actor& router() const { return router_; }
+  /// Tenant policies as incident actors see them (publish with put after persisting).
+  policy_registry& policies() { return policies_; }
 
   // Blocking helpers (scoped_actor request/receive); never call them from inside an actor.
   domain::result<command_reply> open(domain::open_incident cmd);
@@ -44,7 +49,9 @@ public:
 
 private:
   caf::actor_system& sys_;
+  policy_registry policies_;
   caf::actor router_;
+  caf::actor waker_;
 };
 
 /// Wall clock for production use (domain::clock over std::chrono::system_clock).

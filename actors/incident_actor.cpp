@@ -2,6 +2,8 @@
 // after the events it reports are durable.
 #include "actors/incident_actor.hpp"
 
+#include "actors/incident_escalation.hpp"
+
 #include "domain/dedup.hpp"
 
 #include <caf/all.hpp>
@@ -16,6 +18,12 @@ const char* incident_actor_state::name = "incident_actor";
 namespace {
 
 using self_ptr = caf::stateful_actor<incident_actor_state>*;
+
+const std::string& tenant_of(const domain::incident_command& cmd) {
+  static const std::string none;
+  auto* open = std::get_if<domain::open_incident>(&cmd);
+  return open ? open->tenant : none;
+}
 
 bool needs_snapshot(std::uint64_t before, std::uint64_t after, std::uint32_t every) {
   return every != 0 && before / every != after / every;
@@ -40,6 +48,7 @@ std::vector<persistence::dedup_op> dedup_ops(const domain::incident_state& befor
 }
 
 void process_next(self_ptr self);
+void arm_deadline_timer(self_ptr self);
 
 // A full map refuses every append until an operator acts: say so, but not once per request.
 void log_refusal(const domain::error& err) {
@@ -69,6 +78,8 @@ void start_append(self_ptr self, incident_actor_state::queued& q,
   if (needs_snapshot(st.incident.version, next.version, st.cfg.store->options().snapshot_every))
     req.snapshot = next;
   req.summary = persistence::summarize(next);
+  if (st.cfg.policies) // every append re-tags the deadline with the new version (see on_deadline)
+    req.deadline = domain::next_deadline(*st.cfg.policies->get(next.tenant), next);
   st.pending = incident_actor_state::in_flight{std::move(next), std::move(envs),
                                                std::move(q.promise)};
   auto handle = caf::actor_cast<caf::actor>(self);
@@ -98,6 +109,7 @@ void finish_append(self_ptr self, persistence::append_result& r) {
       && !st.incident.source_id.empty())
     self->send(st.cfg.router, resolved_atom::value, key_of(st.incident).encode(), st.id);
   done.promise.deliver(command_reply{st.incident, std::move(done.events), false});
+  arm_deadline_timer(self);
 }
 
 void process_next(self_ptr self) {
@@ -112,6 +124,10 @@ void process_next(self_ptr self) {
           + ", the request expected " + std::to_string(q.expected_version))));
       continue;
     }
+    if (st.cfg.policies) {
+      const auto& tenant = st.incident.exists() ? st.incident.tenant : tenant_of(q.cmd);
+      q.cmd = with_policy_steps(*st.cfg.policies->get(tenant), st.incident, std::move(q.cmd));
+    }
     auto decided = domain::decide(st.incident, q.cmd, st.cfg.clock->now());
     if (!decided) {
       auto err = decided.err();
@@ -125,6 +141,54 @@ void process_next(self_ptr self) {
   if (!st.pending && st.queue.empty() && st.stopping) {
     st.stopping->deliver(caf::unit);
     self->quit();
+  }
+}
+
+// Schedules this actor's own escalation timer for the current deadline, if any. The wake-up
+// service covers the same deadline while the actor is passivated or the engine is down.
+void arm_deadline_timer(self_ptr self) {
+  auto& st = self->state;
+  if (!st.cfg.policies || !domain::is_active(st.incident))
+    return;
+  auto at = domain::next_deadline(*st.cfg.policies->get(st.incident.tenant), st.incident);
+  if (!at)
+    return;
+  auto wait_ns = std::max<domain::timestamp>(0, *at - st.cfg.clock->now());
+  self->delayed_send(self, std::chrono::nanoseconds{wait_ns}, timer_atom::value,
+                     st.incident.version, *at);
+}
+
+void handle_deadline(self_ptr self, std::uint64_t version, domain::timestamp at,
+                     caf::response_promise rp) {
+  auto& st = self->state;
+  auto fresh = [&] { return command_reply{st.incident, {}, false}; };
+  if (!st.cfg.policies) {
+    rp.deliver(fresh());
+    return;
+  }
+  const auto& policy = *st.cfg.policies->get(st.incident.tenant);
+  auto out = on_deadline(policy, st.incident, version, st.cfg.clock->now());
+  switch (out.kind) {
+  case deadline_outcome::stale:
+    rp.deliver(fresh());
+    return;
+  case deadline_outcome::escalate:
+    // Expecting `version`: if anything else lands first, this escalation is refused, not doubled.
+    st.queue.push_back({domain::incident_command{std::move(*out.command)}, version, std::move(rp)});
+    process_next(self);
+    return;
+  case deadline_outcome::rearm: {
+    st.rearm_waiters.push_back(std::move(rp));
+    auto handle = caf::actor_cast<caf::actor>(self);
+    st.cfg.store->write({{persistence::kv_db::deadlines, persistence::kv_op::put,
+                          persistence::deadline_key(out.at, st.id),
+                          persistence::encode_u64(version)}},
+                        [handle](domain::error err) {
+                          caf::anon_send(handle, rearmed_atom::value, std::move(err));
+                        });
+    arm_deadline_timer(self);
+    return;
+  }
   }
 }
 
@@ -149,6 +213,7 @@ caf::behavior incident_actor(caf::stateful_actor<incident_actor_state>* self, st
   else if (loaded.err().code != domain::errc::not_found)
     load_error = loaded.err();
   arm_idle_timer(self, st.cfg.passivate_after);
+  arm_deadline_timer(self);
   return {
     [=](command_atom, const std::string&, domain::incident_command& cmd,
         std::uint64_t expected) {
@@ -178,6 +243,31 @@ caf::behavior incident_actor(caf::stateful_actor<incident_actor_state>* self, st
       // Durable history may run ahead of st.incident only while an append is in flight.
       history->resize(std::min<std::size_t>(history->size(), st.incident.version));
       return incident_view{st.incident, std::move(*history)};
+    },
+    [=](deadline_atom, const std::string&, std::uint64_t version, domain::timestamp at) {
+      auto& st = self->state;
+      ++st.received;
+      auto rp = self->make_response_promise();
+      if (load_error) {
+        rp.deliver(to_caf_error(*load_error));
+        return;
+      }
+      handle_deadline(self, version, at, std::move(rp));
+    },
+    [=](timer_atom, std::uint64_t version, domain::timestamp at) {
+      if (!load_error)
+        handle_deadline(self, version, at, caf::response_promise{});
+    },
+    [=](rearmed_atom, domain::error& err) {
+      auto& waiters = self->state.rearm_waiters;
+      if (waiters.empty())
+        return;
+      auto rp = std::move(waiters.front()); // the store answers writes in submission order
+      waiters.erase(waiters.begin());
+      if (err.code != domain::errc::ok)
+        rp.deliver(to_caf_error(err));
+      else
+        rp.deliver(command_reply{self->state.incident, {}, false});
     },
     [=](appended_atom, persistence::append_result& r) {
       finish_append(self, r);

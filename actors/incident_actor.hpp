@@ -3,6 +3,7 @@
 #pragma once
 
 #include "actors/messages.hpp"
+#include "actors/policy_registry.hpp"
 #include "domain/time.hpp"
 #include "persistence/store.hpp"
 
@@ -16,6 +17,7 @@
 #include <vector>
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tocsin::persistence::append_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tocsin::domain::error)
 
 namespace tocsin::actors {
 
@@ -32,6 +34,7 @@ struct incident_actor_config {
   const domain::clock* clock = nullptr;
   caf::actor router;
   std::chrono::milliseconds passivate_after{60'000};
+  const policy_registry* policies = nullptr; // null: no policy (no steps, no deadlines)
 };
 
 struct incident_actor_state {
@@ -56,6 +59,7 @@ struct incident_actor_state {
   std::uint64_t received = 0; // commands and gets received, for the passivation handshake
   std::chrono::steady_clock::time_point last_activity;
   std::optional<caf::response_promise> stopping; // shutdown requested while busy
+  std::vector<caf::response_promise> rearm_waiters; // deadline re-arms awaiting their write
 
   static const char* name;
 };

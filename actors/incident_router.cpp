@@ -24,7 +24,7 @@ caf::actor& route(self_ptr self, const std::string& id, std::uint32_t partition)
   auto it = st.actors.find(id);
   if (it == st.actors.end()) {
     incident_actor_config cfg{st.cfg.store, st.cfg.clock, caf::actor_cast<caf::actor>(self),
-                              st.cfg.passivate_after};
+                              st.cfg.passivate_after, st.cfg.policies};
     auto a = self->spawn<caf::lazy_init>(incident_actor, id, partition, std::move(cfg));
     it = st.actors.emplace(id, incident_router_state::entry{std::move(a), 0}).first;
     ++st.stats.activations;
@@ -198,6 +198,9 @@ caf::behavior incident_router(caf::stateful_actor<incident_router_state>* self,
     },
     [=](get_atom, const std::string& id) {
       forward(self, id, get_atom::value, id);
+    },
+    [=](deadline_atom, const std::string& id, std::uint64_t version, domain::timestamp at) {
+      forward(self, id, deadline_atom::value, id, version, at);
     },
     [=](passivate_atom, const std::string& id, std::uint64_t received) {
       auto& st = self->state;

@@ -21,6 +21,7 @@ struct router_config {
   const domain::clock* clock = nullptr;
   std::chrono::milliseconds passivate_after{60'000};
   std::uint64_t id_seed = 1;
+  const policy_registry* policies = nullptr;
 };
 
 struct incident_router_state {

@@ -26,6 +26,7 @@ namespace tocsin::actors {
 //                                                      -> command_reply
 //   (get_atom, id)                                     -> incident_view
 //   (stats_atom)                                       -> router_stats
+//   (deadline_atom, id, uint64 version, timestamp at)  -> command_reply (wake-up service)
 using open_atom = caf::atom_constant<caf::atom("open")>;
 using command_atom = caf::atom_constant<caf::atom("command")>;
 using get_atom = caf::atom_constant<caf::atom("get")>;
@@ -36,6 +37,13 @@ using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
 using resolved_atom = caf::atom_constant<caf::atom("resolved")>;
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
+// Deadlines: (deadline_atom, id, version, at) from the wake-up service through the router,
+// answered with a command_reply once handled; timer_atom is the incident actor's own timer.
+using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
+using timer_atom = caf::atom_constant<caf::atom("timer")>;
+using rearmed_atom = caf::atom_constant<caf::atom("rearmed")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using erased_atom = caf::atom_constant<caf::atom("erased")>;
 
 struct command_reply {
   domain::incident_state state;          // after the command

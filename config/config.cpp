@@ -1,11 +1,14 @@
 #include "config/config.hpp"
 
+#include "config/policy_yaml.hpp"
+
 #include "config/units.hpp"
 
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <limits>
@@ -201,6 +204,15 @@ section engine_section(const walker& w, tocsin_config& cfg) {
   };
 }
 
+void read_policy_files(const walker& w, const field& f, tocsin_config& cfg) {
+  if (!f.value.IsSequence())
+    w.expected(f, "a list of policy file paths");
+  for (std::size_t i = 0; i < f.value.size(); ++i) {
+    field item{f.key + "[" + std::to_string(i) + "]", f.value[i].Mark(), f.value[i]};
+    cfg.policy_files.push_back(w.scalar(item, "a policy file path"));
+  }
+}
+
 void read_root(const walker& w, const YAML::Node& root, tocsin_config& cfg) {
   if (!root.IsMap() && !root.IsNull())
     w.fail(root.Mark(), "", "expected a map of settings at the top level, got " + describe(root));
@@ -209,6 +221,7 @@ void read_root(const walker& w, const YAML::Node& root, tocsin_config& cfg) {
     {"log", [&](const field& f) { w.walk_section(f, log_section(w, cfg)); }},
     {"store", [&](const field& f) { w.walk_section(f, store_section(w, cfg.store)); }},
     {"engine", [&](const field& f) { w.walk_section(f, engine_section(w, cfg)); }},
+    {"policies", [&](const field& f) { read_policy_files(w, f, cfg); }},
   };
   w.walk(root, "", top);
   cfg.store.dir = cfg.data_dir;
@@ -247,7 +260,24 @@ domain::result<tocsin_config> load_config(const std::string& path) {
   text << in.rdbuf();
   if (in.bad())
     return domain::make_error(domain::errc::invalid_argument, path + ": read error");
-  return parse_config(text.str(), path);
+  auto cfg = parse_config(text.str(), path);
+  if (!cfg)
+    return cfg;
+  // Policy files are named relative to the config file, so a config moves with its tenants.
+  const auto dir = std::filesystem::path(path).parent_path();
+  std::set<std::string> tenants;
+  for (auto& file : cfg->policy_files) {
+    if (std::filesystem::path(file).is_relative())
+      file = (dir / file).lexically_normal().string();
+    auto p = load_policy_file(file);
+    if (!p)
+      return p.err();
+    if (!tenants.insert(p->tenant).second)
+      return domain::make_error(domain::errc::invalid_argument,
+                                path + ": policies: two files define tenant '" + p->tenant + "'");
+    cfg->policies.push_back(std::move(*p));
+  }
+  return cfg;
 }
 
 } // namespace tocsin::config

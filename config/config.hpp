@@ -3,6 +3,7 @@
 #pragma once
 
 #include "domain/error.hpp"
+#include "domain/policy.hpp"
 #include "persistence/store.hpp"
 
 #include <chrono>
@@ -16,6 +17,10 @@ struct tocsin_config {
   std::string log_level = "info"; // trace | debug | info | warn | error
   persistence::store_options store; // store.dir == data_dir
   std::chrono::milliseconds passivate_after{60'000};
+  /// Tenant escalation policy files (`policies:`), relative to the config file's directory,
+  /// and the policies load_config read from them (parse_config leaves this empty).
+  std::vector<std::string> policy_files;
+  std::vector<domain::tenant_policy> policies;
 };
 
 /// Reads and parses a YAML file. Errors (errc::invalid_argument; errc::not_found when the file

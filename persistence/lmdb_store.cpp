@@ -91,6 +91,15 @@ std::string deadline_key(domain::timestamp at, const std::string& incident_id) {
   return k + incident_id;
 }
 
+std::string encode_u64(std::uint64_t v) {
+  keys::u64_value b(v);
+  return std::string(reinterpret_cast<const char*>(b.bytes.data()), b.bytes.size());
+}
+
+std::uint64_t decode_u64(std::string_view bytes) {
+  return bytes.size() == 8 ? keys::read_u64(bytes.data()) : 0;
+}
+
 void lmdb_store::write(std::vector<kv_op> ops, write_callback done) {
   writer_->submit(std::move(ops), std::move(done));
 }

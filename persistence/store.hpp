@@ -101,6 +101,9 @@ struct kv_op {
 
 /// Key of a deadline-index entry: time (big-endian, so LMDB order is time order) + incident id.
 std::string deadline_key(domain::timestamp at, const std::string& incident_id);
+/// 8 bytes big-endian: the value format of deadline entries and consumer cursors.
+std::string encode_u64(std::uint64_t v);
+std::uint64_t decode_u64(std::string_view bytes); // 0 unless exactly 8 bytes
 
 using write_callback = std::function<void(domain::error)>;
 

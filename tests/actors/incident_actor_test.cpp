@@ -80,8 +80,12 @@ TEST_CASE("critical incidents go straight to Escalated") {
   auto r = f.eng->open(make_open("payments down", domain::severity::critical));
   REQUIRE(r.ok());
   CHECK(r->state.status == incident_status::escalated);
-  REQUIRE(r->events.size() == 2);
+  REQUIRE(r->events.size() == 3); // opened, escalated (severity), the on-call page step
   CHECK(r->events[1].type == "IncidentEscalated");
+  CHECK(r->events[2].type == "EscalationStepTaken");
+  REQUIRE(r->state.escalations.size() == 1);
+  CHECK(r->state.escalations[0].step.role == "runtime.operator");
+  CHECK(r->state.escalations[0].reason == domain::escalation_reason::severity);
 }
 
 TEST_CASE("1,000 incidents survive a restart with identical state and history") {
