@@ -3,6 +3,8 @@
 
 #include "actors/deadline_waker.hpp"
 #include "actors/incident_router.hpp"
+#include "actors/policy_actor.hpp"
+#include "persistence/policy_codec.hpp"
 
 #include <caf/all.hpp>
 
@@ -32,7 +34,8 @@ domain::timestamp system_clock::now() const {
 
 engine::engine(caf::actor_system& sys, persistence::store& st, const domain::clock& clk,
                engine_options opts)
-  : sys_(sys) {
+  : sys_(sys), store_(st) {
+  init_error_ = load_stored_policies(st, policies_);
   router_config cfg;
   cfg.store = &st;
   cfg.clock = &clk;
@@ -42,6 +45,7 @@ engine::engine(caf::actor_system& sys, persistence::store& st, const domain::clo
                                       ^ std::random_device{}() ^ clk.now();
   cfg.policies = &policies_;
   router_ = sys.spawn(incident_router, cfg);
+  policy_manager_ = sys.spawn(actors::policy_manager, policy_actor_config{&st, &policies_, &clk});
   if (opts.deadline_tick.count() > 0)
     waker_ = sys.spawn(deadline_waker, waker_config{&st, &clk, router_, opts.deadline_tick});
 }
@@ -64,6 +68,33 @@ domain::result<incident_view> engine::get(const std::string& id) {
   return ask<incident_view>(sys_, router_, get_atom::value, id);
 }
 
+domain::error engine::apply_policy(domain::tenant_policy p, const std::string& source) {
+  caf::scoped_actor self{sys_};
+  domain::error out;
+  // A unit reply arrives as an empty message, hence the empty handler.
+  self->request(policy_manager_, caf::infinite, policy_apply_atom::value, std::move(p), source)
+    .receive([] {}, [&](caf::error& err) { out = from_caf_error(err); });
+  return out;
+}
+
+domain::result<domain::tenant_policy> engine::get_policy(const std::string& tenant) {
+  return ask<domain::tenant_policy>(sys_, policy_manager_, policy_get_atom::value, tenant);
+}
+
+domain::error engine::apply_config_policies(const std::vector<domain::tenant_policy>& from_config) {
+  for (const auto& p : from_config) {
+    auto last = store_.get(persistence::kv_db::definitions, persistence::config_policy_key(p.tenant));
+    if (!last)
+      return last.err();
+    persistence::stored_policy previous;
+    if (*last && decode_policy(**last, previous).code == domain::errc::ok && previous.policy == p)
+      continue; // the file is unchanged: whatever was applied since (e.g. through the API) stays
+    if (auto err = apply_policy(p, "config"); err.code != domain::errc::ok)
+      return domain::make_error(err.code, "policy of tenant " + p.tenant + ": " + err.message);
+  }
+  return {};
+}
+
 router_stats engine::stats() {
   auto r = ask<router_stats>(sys_, router_, stats_atom::value);
   return r ? *r : router_stats{};
@@ -78,9 +109,13 @@ void engine::shutdown() {
       self->send_exit(waker_, caf::exit_reason::user_shutdown);
       waker_ = nullptr;
     }
+    if (policy_manager_) {
+      self->send_exit(policy_manager_, caf::exit_reason::user_shutdown);
+      policy_manager_ = nullptr;
+    }
     // Waits until every incident actor has finished its in-flight append and quit.
     self->request(router_, caf::infinite, shutdown_atom::value)
-      .receive([](caf::unit_t) {}, [](caf::error&) {});
+      .receive([] {}, [](caf::error&) {});
     self->send_exit(router_, caf::exit_reason::user_shutdown);
   }
   router_ = nullptr;

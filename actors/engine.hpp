@@ -36,6 +36,11 @@ public:
   const caf::actor& router() const { return router_; }
   /// Tenant policies as incident actors see them (publish with put after persisting).
   policy_registry& policies() { return policies_; }
+  /// Routes policy applies and gets to the tenants' policy actors (see policy_actor.hpp).
+  const caf::actor& policy_manager() const { return policy_manager_; }
+  /// Set when stored policies could not be loaded at construction (the engine then runs on
+  /// default policies; tocsind refuses to start).
+  const domain::error& init_error() const { return init_error_; }
 
   // Blocking helpers (scoped_actor request/receive); never call them from inside an actor.
   domain::result<command_reply> open(domain::open_incident cmd);
@@ -43,15 +48,24 @@ public:
                                         std::uint64_t expected_version = 0);
   domain::result<incident_view> get(const std::string& id);
   router_stats stats();
+  /// Validates, persists and publishes a tenant policy (source "api" or "config").
+  domain::error apply_policy(domain::tenant_policy p, const std::string& source);
+  domain::result<domain::tenant_policy> get_policy(const std::string& tenant);
+  /// Applies each config-file policy whose file changed since the last start (or that is new),
+  /// so a policy applied through the API keeps winning over an unchanged file.
+  domain::error apply_config_policies(const std::vector<domain::tenant_policy>& from_config);
 
   /// Stops the router and every incident actor after their in-flight appends complete.
   void shutdown();
 
 private:
   caf::actor_system& sys_;
+  persistence::store& store_;
   policy_registry policies_;
+  domain::error init_error_;
   caf::actor router_;
   caf::actor waker_;
+  caf::actor policy_manager_;
 };
 
 /// Wall clock for production use (domain::clock over std::chrono::system_clock).

@@ -17,7 +17,6 @@
 #include <vector>
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tocsin::persistence::append_result)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tocsin::domain::error)
 
 namespace tocsin::actors {
 

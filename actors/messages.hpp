@@ -7,6 +7,7 @@
 #include "domain/envelope.hpp"
 #include "domain/error.hpp"
 #include "domain/incident.hpp"
+#include "domain/policy.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
@@ -44,6 +45,12 @@ using timer_atom = caf::atom_constant<caf::atom("timer")>;
 using rearmed_atom = caf::atom_constant<caf::atom("rearmed")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using erased_atom = caf::atom_constant<caf::atom("erased")>;
+// Policies (policy manager / policy actors):
+//   (policy_apply_atom, domain::tenant_policy, std::string source) -> unit once durable+published
+//   (policy_get_atom, std::string tenant)                          -> domain::tenant_policy
+using policy_apply_atom = caf::atom_constant<caf::atom("pol_apply")>;
+using policy_get_atom = caf::atom_constant<caf::atom("pol_get")>;
+using policy_written_atom = caf::atom_constant<caf::atom("pol_done")>;
 
 struct command_reply {
   domain::incident_state state;          // after the command
@@ -79,3 +86,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tocsin::domain::incident_command)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tocsin::actors::command_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tocsin::actors::incident_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tocsin::actors::router_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tocsin::domain::tenant_policy)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tocsin::domain::error)

@@ -47,7 +47,7 @@ std::size_t count_type(const std::vector<domain::envelope>& h, std::string_view 
 TEST_CASE("an Open incident past its SLA escalates once, with the step recorded") {
   engine_fixture f;
   f.start();
-  f.eng->policies().put(fast_policy());
+  REQUIRE(f.eng->apply_policy(fast_policy(), "api").code == domain::errc::ok);
   auto open = f.eng->open(make_open("slow checkout", domain::severity::high))->state.id;
   auto acked = f.eng->open(make_open("acked one", domain::severity::high))->state.id;
   REQUIRE(f.eng->execute(acked, domain::acknowledge{"op"}).ok());
@@ -77,7 +77,7 @@ TEST_CASE("a passivated incident is woken by the wake-up service when its deadli
   engine_fixture f;
   f.engine_opts.passivate_after = std::chrono::milliseconds{30};
   f.start();
-  f.eng->policies().put(fast_policy());
+  REQUIRE(f.eng->apply_policy(fast_policy(), "api").code == domain::errc::ok);
   auto id = f.eng->open(make_open("quiet", domain::severity::high))->state.id;
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds{30};
   while (f.eng->stats().active_actors > 0 && std::chrono::steady_clock::now() < until)
@@ -92,22 +92,20 @@ TEST_CASE("a passivated incident is woken by the wake-up service when its deadli
 TEST_CASE("deadlines that passed while the engine was down fire once after restart") {
   engine_fixture f;
   f.start();
-  f.eng->policies().put(fast_policy());
+  REQUIRE(f.eng->apply_policy(fast_policy(), "api").code == domain::errc::ok);
   std::vector<std::string> ids;
   for (int i = 0; i < 20; ++i)
     ids.push_back(f.eng->open(make_open("down " + std::to_string(i), domain::severity::high))->state.id);
   f.stop();
   f.clock.advance(5 * seconds);
   f.engine_opts.id_seed += 1;
-  f.start();
-  f.eng->policies().put(fast_policy());
+  f.start(); // the stored policy is loaded before the wake-up service starts
   for (auto& id : ids) {
     auto v = wait_for(f, id, [](auto& s) { return s.status == incident_status::escalated; });
     CHECK(v.state.status == incident_status::escalated);
     CHECK(count_type(v.history, "IncidentEscalated") == 1);
   }
   f.reopen(); // and again: nothing fires twice
-  f.eng->policies().put(fast_policy());
   std::this_thread::sleep_for(std::chrono::milliseconds{300});
   for (auto& id : ids)
     CHECK(count_type(f.eng->get(id)->history, "IncidentEscalated") == 1);
@@ -116,11 +114,11 @@ TEST_CASE("deadlines that passed while the engine was down fire once after resta
 TEST_CASE("a changed policy applies from the next deadline") {
   engine_fixture f;
   f.start();
-  f.eng->policies().put(fast_policy());
+  REQUIRE(f.eng->apply_policy(fast_policy(), "api").code == domain::errc::ok);
   auto id = f.eng->open(make_open("policy change", domain::severity::high))->state.id;
   auto longer = fast_policy();
   longer.sla[domain::severity::high] = 60 * seconds;
-  f.eng->policies().put(longer);
+  REQUIRE(f.eng->apply_policy(longer, "api").code == domain::errc::ok);
   f.clock.advance(3 * seconds); // the old deadline passes: re-armed at the new one, no escalation
   std::this_thread::sleep_for(std::chrono::milliseconds{300});
   CHECK(f.eng->get(id)->state.status == incident_status::open);
