@@ -68,6 +68,17 @@ int serve(persistence::store& st, const config::tocsin_config& cfg) {
     actors::engine_options opts;
     opts.passivate_after = cfg.passivate_after;
     actors::engine eng{system, st, clock, opts};
+    if (auto err = eng.init_error(); err.code != domain::errc::ok) {
+      spdlog::error("cannot load stored policies: {}", err.message);
+      return 1;
+    }
+    if (auto err = eng.apply_config_policies(cfg.policies); err.code != domain::errc::ok) {
+      spdlog::error("cannot apply config policies: {}", err.message);
+      return 1;
+    }
+    for (const auto& [tenant, p] : eng.policies().all())
+      spdlog::info("policy for tenant {}: {} channel(s), {} step(s)", tenant, p->channels.size(),
+                   p->steps.size());
     spdlog::info("tocsind ready: data_dir={} partitions={}", st.options().dir,
                  st.options().partitions);
     const int sig = wait_for_stop_signal();
