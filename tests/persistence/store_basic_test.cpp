@@ -11,12 +11,6 @@ using domain::errc;
 
 namespace {
 
-std::unique_ptr<store> open_store(const store_options& o) {
-  auto s = store::open(o);
-  REQUIRE(s.ok());
-  return std::move(s.value());
-}
-
 std::vector<domain::envelope> history_of(const std::string& id) {
   std::vector<domain::envelope> out;
   std::uint64_t seq = 0;

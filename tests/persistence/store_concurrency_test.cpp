@@ -20,12 +20,6 @@ using domain::errc;
 
 namespace {
 
-std::unique_ptr<store> open_store(const store_options& o) {
-  auto s = store::open(o);
-  REQUIRE(s.ok());
-  return std::move(s.value());
-}
-
 /// Simulates a crash between commits and the next index flush: drops every agg_index entry and
 /// every watermark with raw LMDB, as if the index had never been written.
 void forget_index(const std::string& dir) {

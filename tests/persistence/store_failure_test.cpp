@@ -19,12 +19,6 @@ using domain::errc;
 
 namespace {
 
-std::unique_ptr<store> open_store(const store_options& o) {
-  auto s = store::open(o);
-  REQUIRE(s.ok());
-  return std::move(s.value());
-}
-
 /// The seq-th event of a legal history: open, then escalate → engage → note, repeated.
 domain::envelope stream_event(const std::string& id, std::uint64_t seq) {
   const auto at = t0 + static_cast<domain::timestamp>(seq);

@@ -6,6 +6,9 @@
 #include "domain/envelope.hpp"
 #include "domain/ulid.hpp"
 #include "persistence/store.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
 
 #include <cstdint>
 #include <cstdlib>
@@ -15,27 +18,14 @@
 
 namespace tocsin::persistence::test {
 
-/// A fresh directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
-class temp_dir {
-public:
-  temp_dir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/tocsin-persist-XXXXXX";
-    path_ = ::mkdtemp(tmpl.data()) ? tmpl : std::string{};
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    if (!path_.empty())
-      std::filesystem::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string sub(const std::string& name) const { return path_ + "/" + name; }
+using tocsin::test::temp_dir; // one self-removing temp directory for every test layer
 
-private:
-  std::string path_;
-};
+/// Opens a store or fails the test.
+inline std::unique_ptr<store> open_store(const store_options& o) {
+  auto s = store::open(o);
+  REQUIRE(s.ok());
+  return std::move(s.value());
+}
 
 inline store_options small_options(const std::string& dir, std::uint32_t partitions = 8) {
   store_options o;
