@@ -144,16 +144,20 @@ void process_next(self_ptr self) {
   }
 }
 
-// Schedules this actor's own escalation timer for the current deadline, if any. The wake-up
-// service covers the same deadline while the actor is passivated or the engine is down.
+// Schedules this actor's own escalation timer for the current deadline, once per deadline and
+// only when it falls within the actor's idle horizon: a pending CAF timer holds the actor alive,
+// so far-off deadlines are left to the wake-up service, which covers every deadline anyway.
 void arm_deadline_timer(self_ptr self) {
   auto& st = self->state;
   if (!st.cfg.policies || !domain::is_active(st.incident))
     return;
   auto at = domain::next_deadline(*st.cfg.policies->get(st.incident.tenant), st.incident);
-  if (!at)
+  if (!at || *at == st.armed_at)
     return;
   auto wait_ns = std::max<domain::timestamp>(0, *at - st.cfg.clock->now());
+  if (std::chrono::nanoseconds{wait_ns} > st.cfg.passivate_after)
+    return;
+  st.armed_at = *at;
   self->delayed_send(self, std::chrono::nanoseconds{wait_ns}, timer_atom::value,
                      st.incident.version, *at);
 }
@@ -167,14 +171,16 @@ void handle_deadline(self_ptr self, std::uint64_t version, domain::timestamp at,
     return;
   }
   const auto& policy = *st.cfg.policies->get(st.incident.tenant);
-  auto out = on_deadline(policy, st.incident, version, st.cfg.clock->now());
+  auto out = on_deadline(policy, st.incident, version, at, st.cfg.clock->now());
   switch (out.kind) {
   case deadline_outcome::stale:
     rp.deliver(fresh());
     return;
   case deadline_outcome::escalate:
-    // Expecting `version`: if anything else lands first, this escalation is refused, not doubled.
-    st.queue.push_back({domain::incident_command{std::move(*out.command)}, version, std::move(rp)});
+    // Expecting the current version: if anything lands first, this escalation is refused, not
+    // doubled (the timer and the wake-up service may both fire for one deadline).
+    st.queue.push_back(
+      {domain::incident_command{std::move(*out.command)}, st.incident.version, std::move(rp)});
     process_next(self);
     return;
   case deadline_outcome::rearm: {
@@ -182,7 +188,7 @@ void handle_deadline(self_ptr self, std::uint64_t version, domain::timestamp at,
     auto handle = caf::actor_cast<caf::actor>(self);
     st.cfg.store->write({{persistence::kv_db::deadlines, persistence::kv_op::put,
                           persistence::deadline_key(out.at, st.id),
-                          persistence::encode_u64(version)}},
+                          persistence::encode_u64(st.incident.version)}},
                         [handle](domain::error err) {
                           caf::anon_send(handle, rearmed_atom::value, std::move(err));
                         });
@@ -255,6 +261,8 @@ caf::behavior incident_actor(caf::stateful_actor<incident_actor_state>* self, st
       handle_deadline(self, version, at, std::move(rp));
     },
     [=](timer_atom, std::uint64_t version, domain::timestamp at) {
+      if (self->state.armed_at == at)
+        self->state.armed_at = 0;
       if (!load_error)
         handle_deadline(self, version, at, caf::response_promise{});
     },

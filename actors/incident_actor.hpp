@@ -59,6 +59,7 @@ struct incident_actor_state {
   std::chrono::steady_clock::time_point last_activity;
   std::optional<caf::response_promise> stopping; // shutdown requested while busy
   std::vector<caf::response_promise> rearm_waiters; // deadline re-arms awaiting their write
+  domain::timestamp armed_at = 0; // deadline the actor's own timer is set for; 0 = none
 
   static const char* name;
 };

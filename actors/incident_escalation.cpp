@@ -43,9 +43,11 @@ domain::incident_command with_policy_steps(const domain::tenant_policy& p,
 }
 
 deadline_outcome on_deadline(const domain::tenant_policy& p, const domain::incident_state& s,
-                             std::uint64_t version, domain::timestamp now) {
+                             std::uint64_t version, domain::timestamp at, domain::timestamp now) {
   deadline_outcome out;
-  if (!domain::is_active(s) || s.version != version)
+  if (!domain::is_active(s))
+    return out;
+  if (s.version != version && domain::next_deadline(p, s) != std::optional<domain::timestamp>{at})
     return out;
   if (auto due = domain::due_escalation(p, s, now)) {
     out.kind = deadline_outcome::escalate;

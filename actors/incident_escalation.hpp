@@ -27,7 +27,10 @@ struct deadline_outcome {
   domain::timestamp at = 0;
 };
 
+/// A fired entry (at, version) is current when the incident is still at `version`, or when `at`
+/// is still its deadline (a note re-tags the same entry with a newer version while the old
+/// tag is in flight); otherwise it is stale.
 deadline_outcome on_deadline(const domain::tenant_policy& p, const domain::incident_state& s,
-                             std::uint64_t version, domain::timestamp now);
+                             std::uint64_t version, domain::timestamp at, domain::timestamp now);
 
 } // namespace tocsin::actors

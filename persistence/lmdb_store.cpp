@@ -155,22 +155,31 @@ lmdb_store::scan(kv_db db, const std::string& prefix, const std::string& from, s
 
 domain::result<std::vector<deadline_entry>> lmdb_store::due_deadlines(domain::timestamp up_to,
                                                                       std::size_t limit) {
-  auto rows = scan(kv_db::deadlines, {}, {}, limit);
-  if (!rows)
-    return rows.err();
+  std::shared_lock<std::shared_mutex> lock(life_);
+  if (closed_)
+    return closed_error();
+  lmdb::txn t;
+  if (int rc = t.begin(core_->env.get(), true); rc != MDB_SUCCESS)
+    return lmdb::to_error(rc, "beginning a read txn");
+  lmdb::cursor c;
+  if (int rc = c.open(t.get(), core_->dbs.deadlines); rc != MDB_SUCCESS)
+    return lmdb::to_error(rc, "opening a deadline cursor");
   std::vector<deadline_entry> out;
-  for (auto& [key, value] : *rows) {
-    if (key.size() < 8 || value.size() != 8)
+  MDB_val k{}, d{};
+  int rc = c.get(k, d, MDB_FIRST);
+  // Keys are in time order, so the walk ends at the first entry that is not yet due.
+  for (; rc == MDB_SUCCESS && out.size() < limit; rc = c.get(k, d, MDB_NEXT)) {
+    if (k.mv_size < 8 || d.mv_size != 8)
       return make_error(errc::corrupt_record, "deadline index entry of length "
-                                                + std::to_string(key.size()) + " is malformed");
-    deadline_entry e;
-    e.at = static_cast<domain::timestamp>(keys::get_be(reinterpret_cast<const std::uint8_t*>(key.data()), 8));
-    if (e.at > up_to)
-      break; // keys are in time order: nothing later is due
-    e.incident_id = key.substr(8);
-    e.version = keys::read_u64(value.data());
-    out.push_back(std::move(e));
+                                                + std::to_string(k.mv_size) + " is malformed");
+    const auto at = static_cast<domain::timestamp>(
+      keys::get_be(static_cast<const std::uint8_t*>(k.mv_data), 8));
+    if (at > up_to)
+      break;
+    out.push_back({at, std::string(lmdb::view(k).substr(8)), keys::read_u64(d.mv_data)});
   }
+  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND)
+    return lmdb::to_error(rc, "deadline scan");
   return out;
 }
 
