@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include "config/api_config.hpp"
 #include "config/policy_yaml.hpp"
 
 #include "config/units.hpp"
@@ -216,14 +217,26 @@ void read_policy_files(const walker& w, const field& f, tocsin_config& cfg) {
 void read_root(const walker& w, const YAML::Node& root, tocsin_config& cfg) {
   if (!root.IsMap() && !root.IsNull())
     w.fail(root.Mark(), "", "expected a map of settings at the top level, got " + describe(root));
+  bool api_seen = false;
   const section top = {
     {"data_dir", [&](const field& f) { cfg.data_dir = w.scalar(f, "a directory path"); }},
     {"log", [&](const field& f) { w.walk_section(f, log_section(w, cfg)); }},
     {"store", [&](const field& f) { w.walk_section(f, store_section(w, cfg.store)); }},
     {"engine", [&](const field& f) { w.walk_section(f, engine_section(w, cfg)); }},
     {"policies", [&](const field& f) { read_policy_files(w, f, cfg); }},
+    {"api", [&](const field& f) {
+       read_api_section(
+         f.value, f.key, f.mark,
+         [&](const YAML::Mark& m, const std::string& k, const std::string& what) {
+           w.fail(m, k, what);
+         },
+         cfg.api);
+       api_seen = true;
+     }},
   };
   w.walk(root, "", top);
+  if (!api_seen)
+    default_api_section(cfg.api);
   cfg.store.dir = cfg.data_dir;
 }
 

@@ -2,6 +2,7 @@
 // start-up by tocsind (and by tests); pure apart from reading the file, thread-safe.
 #pragma once
 
+#include "api/api_options.hpp"
 #include "domain/error.hpp"
 #include "domain/policy.hpp"
 #include "persistence/store.hpp"
@@ -21,6 +22,7 @@ struct tocsin_config {
   /// and the policies load_config read from them (parse_config leaves this empty).
   std::vector<std::string> policy_files;
   std::vector<domain::tenant_policy> policies;
+  api::api_options api; // `api:` (config/api_config.hpp); token values already resolved
 };
 
 /// Reads and parses a YAML file. Errors (errc::invalid_argument; errc::not_found when the file

@@ -1,8 +1,10 @@
-// tocsind: loads the config, opens the LMDB store, starts the actor engine and serves until
-// SIGINT/SIGTERM, then stops in order (engine, actor system, store). Exit codes: 0 clean stop,
-// 1 start-up failure (store, engine), 2 usage or configuration error.
+// tocsind: loads the config, opens the LMDB store, starts the actor engine and the operator API
+// and serves until SIGINT/SIGTERM, then stops in order (operator API, engine, actor system,
+// store). Exit codes: 0 clean stop, 1 start-up failure (store, engine, API address), 2 usage or
+// configuration error.
 #include "actors/engine.hpp"
 #include "actors/messages.hpp"
+#include "api/gateway.hpp"
 #include "cli.hpp"
 #include "config/config.hpp"
 #include "persistence/store.hpp"
@@ -79,10 +81,19 @@ int serve(persistence::store& st, const config::tocsin_config& cfg) {
     for (const auto& [tenant, p] : eng.policies().all())
       spdlog::info("policy for tenant {}: {} channel(s), {} step(s)", tenant, p->channels.size(),
                    p->steps.size());
+    // The operator API serves only once the engine can answer, and stops before it.
+    api::gateway gateway;
+    if (auto err = gateway.start(cfg.api, system, eng.router(), st);
+        err.code != domain::errc::ok) {
+      spdlog::error("cannot start the operator API: {}", err.message);
+      eng.shutdown();
+      return 1;
+    }
     spdlog::info("tocsind ready: data_dir={} partitions={}", st.options().dir,
                  st.options().partitions);
     const int sig = wait_for_stop_signal();
     spdlog::info("shutting down (signal {})", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    gateway.stop();
     eng.shutdown();
   }
   return 0; // `system` is destroyed here, after every actor is done

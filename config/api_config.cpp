@@ -1,0 +1,218 @@
+// Same rules as the rest of the loader: unknown and repeated keys are errors, every error names
+// file, line and dotted key. Token values are never echoed, not even a token written inline.
+#include "config/api_config.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+namespace tocsin::config {
+
+namespace {
+
+struct node_at {
+  std::string key;
+  YAML::Mark mark;
+  YAML::Node value;
+};
+
+using handlers = std::vector<std::pair<std::string, std::function<void(const node_at&)>>>;
+
+class reader {
+public:
+  explicit reader(const api_fail& fail) : fail_(fail) {}
+
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& key,
+                         const std::string& what) const {
+    fail_(mark, key, what);
+    std::abort(); // unreachable: fail_ throws
+  }
+
+  void walk(const node_at& n, const handlers& hs) const {
+    if (n.value.IsNull())
+      return;
+    if (!n.value.IsMap())
+      fail(n.mark, n.key, "expected a map of settings");
+    std::set<std::string> seen;
+    for (const auto& kv : n.value) {
+      const auto name = kv.first.Scalar();
+      node_at child{n.key + "." + name, kv.first.Mark(), kv.second};
+      if (!seen.insert(name).second)
+        fail(child.mark, child.key, "appears twice");
+      auto it = hs.begin();
+      while (it != hs.end() && it->first != name)
+        ++it;
+      if (it == hs.end()) {
+        std::string names;
+        for (const auto& h : hs)
+          names += (names.empty() ? "" : ", ") + h.first;
+        fail(child.mark, child.key, "unknown key (expected one of: " + names + ")");
+      }
+      it->second(child);
+    }
+  }
+
+  std::string scalar(const node_at& n, const std::string& what) const {
+    if (!n.value.IsScalar() || n.value.Scalar().empty())
+      fail(n.mark, n.key, "expected " + what);
+    return n.value.Scalar();
+  }
+
+  void each(const node_at& n, const std::function<void(const node_at&)>& fn) const {
+    if (!n.value.IsSequence())
+      fail(n.mark, n.key, "expected a list");
+    for (std::size_t i = 0; i < n.value.size(); ++i)
+      fn(node_at{n.key + "[" + std::to_string(i) + "]", n.value[i].Mark(), n.value[i]});
+  }
+
+  std::vector<std::string> strings(const node_at& n, const std::string& what) const {
+    std::vector<std::string> out;
+    each(n, [&](const node_at& item) { out.push_back(scalar(item, what)); });
+    if (out.empty())
+      fail(n.mark, n.key, "expected a non-empty list of " + what + "s");
+    return out;
+  }
+
+  // {env: VARIABLE} or {file: path}.
+  std::string secret(const node_at& n) const {
+    const std::string what = "expected {env: VARIABLE} or {file: path} (token values are never "
+                             "written in the config)";
+    if (!n.value.IsMap())
+      fail(n.mark, n.key, what);
+    std::string value;
+    int sources = 0;
+    walk(n, {{"env", [&](const node_at& g) {
+                auto var = scalar(g, "an environment variable name");
+                const char* v = std::getenv(var.c_str());
+                if (!v || !*v)
+                  fail(g.mark, g.key, "environment variable " + var + " is not set or empty");
+                value = v;
+                ++sources;
+              }},
+             {"file", [&](const node_at& g) {
+                auto path = scalar(g, "a file path");
+                std::ifstream in{path, std::ios::binary};
+                if (!in)
+                  fail(g.mark, g.key, "cannot read " + path + ": " + std::strerror(errno));
+                std::ostringstream buf;
+                buf << in.rdbuf();
+                value = buf.str();
+                while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
+                  value.pop_back();
+                if (value.empty())
+                  fail(g.mark, g.key, path + " is empty");
+                ++sources;
+              }}});
+    if (sources != 1)
+      fail(n.mark, n.key, what);
+    return value;
+  }
+
+private:
+  const api_fail& fail_;
+};
+
+bool known_scope(const std::string& s) {
+  return s == "incidents:read" || s == "incidents:write" || s == "admin"
+         || (s.rfind("subscribe:", 0) == 0 && s.size() > 10);
+}
+
+bool loopback(const std::string& listen) {
+  for (const char* prefix : {"127.", "localhost:", "[::1]:", "ipv4:127.", "ipv6:[::1]"})
+    if (listen.rfind(prefix, 0) == 0)
+      return true;
+  return false;
+}
+
+void read_tenant(const reader& r, const node_at& n, api::api_options& out) {
+  api::tenant_tokens t;
+  r.walk(n, {{"id", [&](const node_at& g) { t.tenant = r.scalar(g, "a tenant id"); }},
+             {"tokens", [&](const node_at& g) {
+                r.each(g, [&](const node_at& item) { t.tokens.push_back(r.secret(item)); });
+              }}});
+  if (t.tenant.empty())
+    r.fail(n.mark, n.key + ".id", "is required");
+  if (t.tokens.empty())
+    r.fail(n.mark, n.key + ".tokens", "is required (a list of {env: ...} or {file: ...})");
+  out.tenants.push_back(std::move(t));
+}
+
+void read_service_token(const reader& r, const node_at& n, api::api_options& out) {
+  api::service_token s;
+  r.walk(n, {{"name", [&](const node_at& g) { s.name = r.scalar(g, "a name"); }},
+             {"token", [&](const node_at& g) { s.value = r.secret(g); }},
+             {"scopes", [&](const node_at& g) {
+                s.scopes = r.strings(g, "scope");
+                for (const auto& sc : s.scopes)
+                  if (!known_scope(sc))
+                    r.fail(g.mark, g.key, "unknown scope \"" + sc + "\" (expected incidents:read, "
+                                            "incidents:write, admin or subscribe:<topic>)");
+              }},
+             {"tenants", [&](const node_at& g) {
+                s.tenants = r.strings(g, "tenant id or \"*\"");
+              }}});
+  for (auto [key, missing] : {std::pair{"name", s.name.empty()}, {"token", s.value.empty()},
+                              {"scopes", s.scopes.empty()}, {"tenants", s.tenants.empty()}})
+    if (missing)
+      r.fail(n.mark, n.key + "." + key, "is required");
+  out.service_tokens.push_back(std::move(s));
+}
+
+} // namespace
+
+void read_api_section(const YAML::Node& node, const std::string& key, const YAML::Mark& mark,
+                      const api_fail& fail, api::api_options& out) {
+  reader r{fail};
+  const node_at n{key, mark, node};
+  std::optional<bool> anonymous;
+  YAML::Mark anonymous_mark;
+  r.walk(n, {
+    {"listen", [&](const node_at& g) { out.listen = r.scalar(g, "host:port"); }},
+    {"tls", [&](const node_at& g) {
+       r.walk(g, {{"cert", [&](const node_at& h) { out.tls_cert = r.scalar(h, "a PEM file path"); }},
+                  {"key", [&](const node_at& h) { out.tls_key = r.scalar(h, "a PEM file path"); }}});
+       if (out.tls_cert.empty() != out.tls_key.empty())
+         r.fail(g.mark, g.key, "needs both cert and key");
+     }},
+    {"allow_anonymous", [&](const node_at& g) {
+       auto v = r.scalar(g, "true or false");
+       if (v != "true" && v != "false")
+         r.fail(g.mark, g.key, "expected true or false, got \"" + v + "\"");
+       anonymous = v == "true";
+       anonymous_mark = g.mark;
+     }},
+    {"tenants", [&](const node_at& g) {
+       r.each(g, [&](const node_at& item) { read_tenant(r, item, out); });
+     }},
+    {"service_tokens", [&](const node_at& g) {
+       r.each(g, [&](const node_at& item) { read_service_token(r, item, out); });
+     }},
+  });
+  // One value on two entries would make the caller's identity ambiguous.
+  std::set<std::string> values;
+  std::size_t count = 0;
+  for (const auto& t : out.tenants)
+    for (const auto& v : t.tokens)
+      values.insert(v), ++count;
+  for (const auto& s : out.service_tokens)
+    values.insert(s.value), ++count;
+  if (values.size() != count)
+    r.fail(mark, key, "two tokens have the same value");
+  out.allow_anonymous = anonymous.value_or(count == 0 && loopback(out.listen));
+  if (out.allow_anonymous && !loopback(out.listen))
+    r.fail(anonymous_mark, key + ".allow_anonymous",
+           "anonymous access needs a loopback listen address, got " + out.listen);
+}
+
+void default_api_section(api::api_options& out) {
+  out.allow_anonymous = out.tenants.empty() && out.service_tokens.empty() && loopback(out.listen);
+}
+
+} // namespace tocsin::config

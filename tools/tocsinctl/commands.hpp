@@ -1,0 +1,29 @@
+// tocsinctl's command tree: each noun registers its subcommands on the CLI11 app and, when one
+// of them is parsed, sets the action main() runs. CLI-only code, single-threaded.
+#pragma once
+
+#include "client.hpp"
+#include "render.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+namespace tocsinctl {
+
+struct cli_state {
+  connection_options conn;
+  std::string output_name = "table";
+  /// Set by the parsed subcommand's callback; returns the exit code.
+  std::function<int(client&, tocsinctl::output)> action;
+};
+
+void add_incident_commands(CLI::App& app, cli_state& st);
+void add_event_commands(CLI::App& app, cli_state& st);
+void add_admin_commands(CLI::App& app, cli_state& st);
+
+/// `by` for the audit timeline when --by is not given: $USER, else "tocsinctl".
+std::string default_actor();
+
+} // namespace tocsinctl
