@@ -125,8 +125,10 @@ void process_next(self_ptr self) {
       continue;
     }
     if (st.cfg.policies) {
-      const auto& tenant = st.incident.exists() ? st.incident.tenant : tenant_of(q.cmd);
-      q.cmd = with_policy_steps(*st.cfg.policies->get(tenant), st.incident, std::move(q.cmd));
+      // The policy is fetched before q.cmd is moved: the tenant may live inside the command.
+      auto policy = st.cfg.policies->get(st.incident.exists() ? st.incident.tenant
+                                                              : tenant_of(q.cmd));
+      q.cmd = with_policy_steps(*policy, st.incident, std::move(q.cmd));
     }
     auto decided = domain::decide(st.incident, q.cmd, st.cfg.clock->now());
     if (!decided) {

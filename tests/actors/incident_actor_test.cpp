@@ -77,6 +77,10 @@ TEST_CASE("an incident moves through its lifecycle and replies after the append 
 TEST_CASE("critical incidents go straight to Escalated") {
   engine_fixture f;
   f.start();
+  auto policy = domain::default_policy("acme");
+  policy.channels["pager"] = {"pager", "http://127.0.0.1:9/pd", domain::payload_format::tocsin, "", ""};
+  policy.role_channels["runtime.operator"] = {"pager"};
+  REQUIRE(f.eng->apply_policy(policy, "api").code == errc::ok);
   auto r = f.eng->open(make_open("payments down", domain::severity::critical));
   REQUIRE(r.ok());
   CHECK(r->state.status == incident_status::escalated);
@@ -85,6 +89,8 @@ TEST_CASE("critical incidents go straight to Escalated") {
   CHECK(r->events[2].type == "EscalationStepTaken");
   REQUIRE(r->state.escalations.size() == 1);
   CHECK(r->state.escalations[0].step.role == "runtime.operator");
+  // The tenant's policy (not a default) chose the channels: the on-call page goes somewhere.
+  CHECK(r->state.escalations[0].step.channels == std::vector<std::string>{"pager"});
   CHECK(r->state.escalations[0].reason == domain::escalation_reason::severity);
 }
 

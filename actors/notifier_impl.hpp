@@ -1,0 +1,134 @@
+// Internals of the notifier, shared by its source files: notifier.cpp (life cycle, stats),
+// notifier_consume.cpp (journal → records, consumer thread) and notifier_deliver.cpp (curl
+// loop, delivery thread). Include only from those; each member notes the thread that owns it.
+#pragma once
+
+#include "actors/delivery_scheduler.hpp"
+#include "actors/notification_record.hpp"
+#include "actors/notifier.hpp"
+#include "actors/notify_envelope_json.hpp"
+#include "actors/notify_payload.hpp"
+#include "actors/webhook_client.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+namespace tocsin::actors {
+
+/// Store writes whose callback has not run yet. Shared with the callbacks (which run on the
+/// store's writer thread), so a late callback never touches a destroyed notifier.
+struct write_tracker {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::size_t outstanding = 0;
+
+  void begin() {
+    std::lock_guard<std::mutex> lock(mu);
+    ++outstanding;
+  }
+  void end() {
+    std::lock_guard<std::mutex> lock(mu);
+    --outstanding;
+    cv.notify_all();
+  }
+  bool wait_idle(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mu);
+    return cv.wait_for(lock, timeout, [this] { return outstanding == 0; });
+  }
+};
+
+/// Wall-clock now as a domain timestamp (record times only; pacing uses steady_clock).
+domain::timestamp wall_now();
+
+struct notifier::impl {
+  using steady = std::chrono::steady_clock;
+  enum class round_result { idle, progressed, failed };
+
+  impl(persistence::store& st, const policy_registry& policies, notifier_options opts);
+
+  // -- fixed at construction ---------------------------------------------------------------
+  persistence::store& store_;
+  const policy_registry& policies_;
+  notifier_options opts_;
+  payload_options payload_;
+
+  // -- life cycle (guarded by life_mu_; stopping_ read by both threads) --------------------
+  std::mutex life_mu_;
+  bool running_ = false;
+  std::atomic<bool> stopping_{false};
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_; // wakes the consumer's back-off sleep on stop()
+  std::thread consumer_;
+  std::thread delivery_;
+  std::shared_ptr<write_tracker> writes_ = std::make_shared<write_tracker>();
+  std::unique_ptr<webhook_client> client_; // created by start(); wakeup() from any thread
+
+  domain::error start_locked();
+  domain::error load_cursors();
+  domain::error reload_pending();
+
+  // -- consumer → delivery hand-off (guarded by inbox_mu_) ---------------------------------
+  std::mutex inbox_mu_;
+  std::vector<notification_record> inbox_;
+  void hand_over(std::vector<notification_record> records);
+
+  // -- stats (guarded by stats_mu_) ----------------------------------------------------------
+  mutable std::mutex stats_mu_;
+  std::map<std::pair<std::string, std::string>, channel_stats> stats_;
+  template <class F>
+  void update_stats(const notification_record& rec, F&& f) {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    auto& s = stats_[{rec.tenant, rec.channel}];
+    if (s.channel.empty()) {
+      s.tenant = rec.tenant;
+      s.channel = rec.channel;
+    }
+    f(s);
+  }
+
+  // -- consumer thread -------------------------------------------------------------------------
+  std::vector<std::uint64_t> cursors_; // next offset per partition, as committed
+  std::uint32_t first_partition_ = 0;  // where the next round starts (fairness)
+
+  struct batch {
+    std::vector<persistence::kv_op> ops;
+    std::vector<notification_record> records;
+    std::set<std::string> ids;
+    std::map<std::uint32_t, std::uint64_t> cursors;
+    std::size_t events = 0;
+  };
+  void consume_loop();
+  round_result consume_round();
+  /// Adds the notifications `rec` causes to `b`; false on a transient read error (the record
+  /// is then retried in a later round and nothing of it is in `b`).
+  bool record_notifications(const persistence::journal_record& rec, batch& b);
+  domain::result<domain::incident_state> state_at(const domain::envelope& env);
+  void sleep_unless_stopped(std::chrono::milliseconds d);
+
+  // -- delivery thread ---------------------------------------------------------------------------
+  delivery_scheduler sched_{16};
+  std::unordered_map<std::uint64_t, std::string> transfers_; // curl token → notification id
+  std::uint64_t next_token_ = 1;
+  std::vector<persistence::kv_op> ops_; // record updates, written once per loop turn
+  std::mt19937_64 rng_;
+
+  void delivery_loop();
+  void drain_inbox();
+  void dispatch(steady::time_point now);
+  void start_attempt(notification_record& rec);
+  void on_result(const webhook_result& r, steady::time_point now);
+  void delivered(notification_record& rec);
+  void give_up(notification_record& rec, const std::string& reason);
+  std::chrono::milliseconds backoff(std::uint32_t attempts, long retry_after_s);
+  void put_record(const notification_record& rec, bool still_pending);
+  void flush_ops();
+};
+
+} // namespace tocsin::actors
