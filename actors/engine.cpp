@@ -26,6 +26,11 @@ domain::result<T> ask(caf::actor_system& sys, const caf::actor& dest, Ts&&... xs
 
 } // namespace
 
+void prepare_system_config(caf::actor_system_config& cfg, const std::string& scheduler) {
+  add_message_types(cfg);
+  cfg.set("scheduler.policy", caf::atom_from_string(scheduler));
+}
+
 domain::timestamp system_clock::now() const {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
            std::chrono::system_clock::now().time_since_epoch())

@@ -68,6 +68,11 @@ private:
   caf::actor policy_manager_;
 };
 
+/// Registers Tocsin's message types and picks CAF's scheduler: "sharing" (default: one queue
+/// and a condition variable; idle workers sleep, which leaves this 2-core machine's CPU to
+/// gRPC and the journal writer — measured faster than work stealing here) or "stealing".
+void prepare_system_config(caf::actor_system_config& cfg, const std::string& scheduler = "sharing");
+
 /// Wall clock for production use (domain::clock over std::chrono::system_clock).
 class system_clock final : public domain::clock {
 public:

@@ -202,6 +202,25 @@ section engine_section(const walker& w, tocsin_config& cfg) {
        cfg.passivate_after =
          w.duration(f, std::chrono::milliseconds{1}, std::chrono::hours{24}, "1ms and 24h");
      }},
+    {"scheduler", [&](const field& f) { cfg.scheduler = w.choice(f, {"sharing", "stealing"}); }},
+  };
+}
+
+section notifier_section(const walker& w, tocsin_config::notifier_settings& n) {
+  using std::chrono::milliseconds;
+  return {
+    {"enabled", [&](const field& f) { n.enabled = w.choice(f, {"true", "false"}) == "true"; }},
+    {"max_attempts", [&](const field& f) { n.max_attempts = w.whole(f, 1, 100); }},
+    {"backoff_base", [&](const field& f) {
+       n.backoff_base = w.duration(f, milliseconds{1}, std::chrono::hours{1}, "1ms and 1h");
+     }},
+    {"backoff_max", [&](const field& f) {
+       n.backoff_max = w.duration(f, milliseconds{1}, std::chrono::hours{24}, "1ms and 24h");
+     }},
+    {"attempt_timeout", [&](const field& f) {
+       n.attempt_timeout = w.duration(f, milliseconds{10}, std::chrono::hours{1}, "10ms and 1h");
+     }},
+    {"external_url", [&](const field& f) { n.external_url = w.scalar(f, "a URL"); }},
   };
 }
 
@@ -223,6 +242,7 @@ void read_root(const walker& w, const YAML::Node& root, tocsin_config& cfg) {
     {"log", [&](const field& f) { w.walk_section(f, log_section(w, cfg)); }},
     {"store", [&](const field& f) { w.walk_section(f, store_section(w, cfg.store)); }},
     {"engine", [&](const field& f) { w.walk_section(f, engine_section(w, cfg)); }},
+    {"notifier", [&](const field& f) { w.walk_section(f, notifier_section(w, cfg.notifier)); }},
     {"policies", [&](const field& f) { read_policy_files(w, f, cfg); }},
     {"api", [&](const field& f) {
        read_api_section(

@@ -18,6 +18,16 @@ struct tocsin_config {
   std::string log_level = "info"; // trace | debug | info | warn | error
   persistence::store_options store; // store.dir == data_dir
   std::chrono::milliseconds passivate_after{60'000};
+  std::string scheduler = "sharing"; // CAF scheduler: sharing | stealing
+  /// `notifier:` webhook delivery (actors/notifier.hpp has the meaning of each).
+  struct notifier_settings {
+    bool enabled = true;
+    std::uint32_t max_attempts = 8;
+    std::chrono::milliseconds backoff_base{200};
+    std::chrono::milliseconds backoff_max{30'000};
+    std::chrono::milliseconds attempt_timeout{10'000};
+    std::string external_url;
+  } notifier;
   /// Tenant escalation policy files (`policies:`), relative to the config file's directory,
   /// and the policies load_config read from them (parse_config leaves this empty).
   std::vector<std::string> policy_files;

@@ -38,7 +38,7 @@ struct engine_fixture {
     REQUIRE(st.ok());
     store = std::move(*st);
     cfg = std::make_unique<caf::actor_system_config>();
-    actors::add_message_types(*cfg);
+    actors::prepare_system_config(*cfg);
     sys = std::make_unique<caf::actor_system>(*cfg);
     eng = std::make_unique<actors::engine>(*sys, *store, clock, engine_opts);
   }

@@ -34,7 +34,7 @@ int free_port() {
 
 } // namespace
 
-api_daemon::api_daemon(bool tls) {
+api_daemon::api_daemon(bool tls, const std::string& extra_yaml) {
   port = free_port();
   std::string tls_section;
   if (tls) {
@@ -75,7 +75,7 @@ api:
       token: {file: )" + dir.sub("kp.token") + R"(}
       scopes: ["subscribe:feedback"]
       tenants: ["*"]
-)");
+)" + extra_yaml);
 }
 
 api_daemon::~api_daemon() {

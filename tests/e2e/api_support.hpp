@@ -35,7 +35,8 @@ struct api_daemon {
   std::string ca_cert; // set when serving TLS: tocsinctl gets --ca-cert
 
   /// `tls`: a self-signed certificate for 127.0.0.1 is made with the openssl CLI.
-  explicit api_daemon(bool tls = false);
+  /// `extra_yaml` is appended to the generated tocsin.yaml (top-level sections, e.g. policies).
+  explicit api_daemon(bool tls = false, const std::string& extra_yaml = {});
   ~api_daemon();
 
   /// Starts tocsind and waits until the API listens; REQUIREs success.

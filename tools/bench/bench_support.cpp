@@ -32,7 +32,7 @@ running_engine::running_engine(const persistence::store_options& opts,
     throw std::runtime_error("store: " + st.err().message);
   store = std::move(*st);
   cfg = std::make_unique<caf::actor_system_config>();
-  actors::add_message_types(*cfg);
+  actors::prepare_system_config(*cfg);
   sys = std::make_unique<caf::actor_system>(*cfg);
   eng = std::make_unique<actors::engine>(*sys, *store, clock, eopts);
 }

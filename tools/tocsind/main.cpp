@@ -4,6 +4,7 @@
 // configuration error.
 #include "actors/engine.hpp"
 #include "actors/messages.hpp"
+#include "actors/notifier.hpp"
 #include "api/gateway.hpp"
 #include "cli.hpp"
 #include "config/config.hpp"
@@ -64,7 +65,7 @@ int serve(persistence::store& st, const config::tocsin_config& cfg) {
   actors::system_clock clock;
   caf::actor_system_config caf_cfg;
   // Deliberately no caf_cfg.parse(argc, argv): CAF would reject tocsind's own flags.
-  actors::add_message_types(caf_cfg);
+  actors::prepare_system_config(caf_cfg, cfg.scheduler);
   caf::actor_system system{caf_cfg};
   {
     actors::engine_options opts;
@@ -81,6 +82,20 @@ int serve(persistence::store& st, const config::tocsin_config& cfg) {
     for (const auto& [tenant, p] : eng.policies().all())
       spdlog::info("policy for tenant {}: {} channel(s), {} step(s)", tenant, p->channels.size(),
                    p->steps.size());
+    std::unique_ptr<actors::notifier> notifier;
+    if (cfg.notifier.enabled) {
+      actors::notifier_options nopts;
+      nopts.max_attempts = cfg.notifier.max_attempts;
+      nopts.backoff_base = cfg.notifier.backoff_base;
+      nopts.backoff_max = cfg.notifier.backoff_max;
+      nopts.attempt_timeout = cfg.notifier.attempt_timeout;
+      nopts.external_url = cfg.notifier.external_url;
+      notifier = std::make_unique<actors::notifier>(st, eng.policies(), nopts);
+      if (auto err = notifier->start(); err.code != domain::errc::ok) {
+        spdlog::error("cannot start the notifier: {}", err.message);
+        return 1;
+      }
+    }
     // The operator API serves only once the engine can answer, and stops before it.
     api::gateway gateway;
     if (auto err = gateway.start(cfg.api, system, eng.router(), st);
@@ -95,6 +110,8 @@ int serve(persistence::store& st, const config::tocsin_config& cfg) {
     spdlog::info("shutting down (signal {})", sig == SIGINT ? "SIGINT" : "SIGTERM");
     gateway.stop();
     eng.shutdown();
+    if (notifier) // after the engine: what it journaled last is consumed, or stays for next time
+      notifier->stop();
   }
   return 0; // `system` is destroyed here, after every actor is done
 }
