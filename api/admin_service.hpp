@@ -1,5 +1,7 @@
-// tocsin.v1.AdminService: counters of the store, the engine and the API (admin scope), and
-// health details (any authenticated caller). Owned by the gateway; called on gRPC threads.
+// tocsin.v1.AdminService: counters of the store, the engine and the API (admin scope), health
+// details (any authenticated caller), per-channel delivery stats and dead letters (admin scope,
+// or a tenant token for its own tenant: admin_delivery.cpp). Owned by the gateway; called on
+// gRPC threads.
 #pragma once
 
 #include "api/call_support.hpp"
@@ -17,6 +19,15 @@ public:
   grpc::ServerUnaryReactor* Health(grpc::CallbackServerContext* ctx,
                                    const v1::HealthRequest* req,
                                    v1::HealthResponse* resp) override;
+  grpc::ServerUnaryReactor* DeliveryStats(grpc::CallbackServerContext* ctx,
+                                          const v1::DeliveryStatsRequest* req,
+                                          v1::DeliveryStatsResponse* resp) override;
+  grpc::ServerUnaryReactor* ListDeadLetters(grpc::CallbackServerContext* ctx,
+                                            const v1::ListDeadLettersRequest* req,
+                                            v1::ListDeadLettersResponse* resp) override;
+  grpc::ServerUnaryReactor* GetDeadLetter(grpc::CallbackServerContext* ctx,
+                                          const v1::GetDeadLetterRequest* req,
+                                          v1::DeadLetter* resp) override;
 
 private:
   service_env& env_;

@@ -30,7 +30,9 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 namespace {
 
 std::vector<std::string> operator_scopes() {
-  return {std::string{scope::incidents_read}, std::string{scope::incidents_write}};
+  // A tenant's operators own its escalation policy, so they may read and change it.
+  return {std::string{scope::incidents_read}, std::string{scope::incidents_write},
+          std::string{scope::policy_read}, std::string{scope::policy_write}};
 }
 
 } // namespace

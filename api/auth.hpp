@@ -14,11 +14,16 @@
 namespace tocsin::api {
 
 /// What a call may do. "incidents:read" covers Get, List and Watch; "incidents:write" covers
-/// Open and every transition; "admin" covers Stats.
+/// Open and every transition; "admin" covers Stats, DeliveryStats and dead letters (a tenant
+/// token reaches its own tenant's delivery stats and dead letters without it); "policy:read"
+/// covers PolicyService.Get and "policy:write" Apply. Tenant tokens and anonymous callers hold
+/// incidents:* and policy:*.
 namespace scope {
 constexpr std::string_view incidents_read = "incidents:read";
 constexpr std::string_view incidents_write = "incidents:write";
 constexpr std::string_view admin = "admin";
+constexpr std::string_view policy_read = "policy:read";
+constexpr std::string_view policy_write = "policy:write";
 } // namespace scope
 
 /// The authenticated caller of one RPC.

@@ -7,6 +7,7 @@
 #include "api/blocking_pool.hpp"
 #include "api/event_tailer.hpp"
 #include "api/incident_service.hpp"
+#include "api/policy_service.hpp"
 #include "api/service_env.hpp"
 
 #include <absl/synchronization/mutex.h>
@@ -48,7 +49,8 @@ void stop_bridges(service_env& env) {
   env.bridges.clear();
 }
 
-const char* const service_names[] = {"", "tocsin.v1.IncidentService", "tocsin.v1.AdminService"};
+const char* const service_names[] = {"", "tocsin.v1.IncidentService", "tocsin.v1.AdminService",
+                                     "tocsin.v1.PolicyService"};
 
 } // namespace
 
@@ -59,6 +61,7 @@ struct gateway::impl {
   std::unique_ptr<event_tailer> tailer;
   std::unique_ptr<incident_service> incidents;
   std::unique_ptr<admin_service> admin;
+  std::unique_ptr<policy_service> policy;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
 };
@@ -70,7 +73,7 @@ gateway::~gateway() { stop(); }
 int gateway::port() const { return impl_->server ? impl_->port : 0; }
 
 domain::error gateway::start(const api_options& opts, caf::actor_system& sys, caf::actor router,
-                             persistence::store& st) {
+                             persistence::store& st, gateway_links links) {
   using domain::errc;
   std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
   const bool tls = !opts.tls_cert.empty() || !opts.tls_key.empty();
@@ -92,6 +95,8 @@ domain::error gateway::start(const api_options& opts, caf::actor_system& sys, ca
   m.env->system = &sys;
   m.env->router = std::move(router);
   m.env->store = &st;
+  m.env->policies = std::move(links.policies);
+  m.env->delivery_stats = std::move(links.delivery_stats);
   m.env->auth = m.auth.get();
   m.env->pool = m.pool.get();
   m.env->tailer = m.tailer.get();
@@ -103,6 +108,7 @@ domain::error gateway::start(const api_options& opts, caf::actor_system& sys, ca
     }));
   m.incidents = std::make_unique<incident_service>(*m.env);
   m.admin = std::make_unique<admin_service>(*m.env);
+  m.policy = std::make_unique<policy_service>(*m.env);
 
   // Debian's abseil is built with Mutex deadlock detection on: a cycle graph update on every
   // lock, a few percent of the API's CPU. It is a debugging aid, so it is off while we serve.
@@ -113,6 +119,7 @@ domain::error gateway::start(const api_options& opts, caf::actor_system& sys, ca
   builder.AddListeningPort(opts.listen, creds, &m.port);
   builder.RegisterService(m.incidents.get());
   builder.RegisterService(m.admin.get());
+  builder.RegisterService(m.policy.get());
   m.server = builder.BuildAndStart();
   if (!m.server || m.port == 0) {
     m.server.reset();

@@ -11,10 +11,27 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
+
+namespace tocsin::actors {
+struct channel_stats;
+} // namespace tocsin::actors
 
 namespace tocsin::api {
+
+/// Optional parts of the engine the gateway serves besides the router. Each one unset makes
+/// its RPCs answer UNAVAILABLE (so a test or a daemon without a notifier still serves the rest).
+struct gateway_links {
+  /// engine::policy_manager(): PolicyService Apply/Get go through it.
+  caf::actor policies;
+  /// Per-channel delivery counters, e.g. `[&n] { return n.stats(); }` for a notifier `n`.
+  /// A function rather than the notifier keeps api/ independent of its lifetime; called on a
+  /// blocking-pool thread, so it may take a lock. Must stay callable until stop() returns.
+  std::function<std::vector<actors::channel_stats>()> delivery_stats;
+};
 
 class gateway {
 public:
@@ -26,7 +43,7 @@ public:
   /// Binds and serves. Errors: invalid_argument (unreadable TLS files, bad address),
   /// unavailable (the address cannot be bound). `sys`, `router` and `st` must outlive stop().
   domain::error start(const api_options& opts, caf::actor_system& sys, caf::actor router,
-                      persistence::store& st);
+                      persistence::store& st, gateway_links links = {});
   /// Ends Watch streams, lets in-flight calls finish for a short grace period, then cancels
   /// the rest. Idempotent.
   void stop();

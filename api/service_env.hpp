@@ -3,6 +3,7 @@
 // every member is safe to use from any thread.
 #pragma once
 
+#include "actors/notifier.hpp"
 #include "api/auth.hpp"
 #include "api/blocking_pool.hpp"
 #include "api/tenant_cache.hpp"
@@ -39,6 +40,8 @@ struct bridge_job {
 struct service_env {
   caf::actor_system* system = nullptr;
   caf::actor router;
+  caf::actor policies; // the engine's policy manager; unset: PolicyService is unavailable
+  std::function<std::vector<actors::channel_stats>()> delivery_stats; // unset: unavailable
   persistence::store* store = nullptr;
   const authenticator* auth = nullptr;
   blocking_pool* pool = nullptr;

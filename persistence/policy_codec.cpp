@@ -12,7 +12,9 @@ namespace pb = ::tocsin::v1;
 using proto::from_proto_enum;
 using proto::to_proto_enum;
 
-void to_pb(const domain::tenant_policy& p, pb::TenantPolicy& m) {
+} // namespace
+
+void policy_to_pb(const domain::tenant_policy& p, pb::TenantPolicy& m) {
   m.set_tenant(p.tenant);
   for (const auto& [sev, sla] : p.sla) {
     auto* s = m.add_sla();
@@ -56,7 +58,7 @@ void to_pb(const domain::tenant_policy& p, pb::TenantPolicy& m) {
   g->set_channel(p.governance.channel);
 }
 
-bool from_pb(const pb::TenantPolicy& m, domain::tenant_policy& p) {
+bool policy_from_pb(const pb::TenantPolicy& m, domain::tenant_policy& p) {
   p = domain::tenant_policy{};
   p.tenant = m.tenant();
   for (const auto& s : m.sla()) {
@@ -103,8 +105,6 @@ bool from_pb(const pb::TenantPolicy& m, domain::tenant_policy& p) {
   return true;
 }
 
-} // namespace
-
 std::string policy_key(const std::string& tenant) {
   return std::string(policy_prefix) + tenant;
 }
@@ -115,7 +115,7 @@ std::string config_policy_key(const std::string& tenant) {
 
 std::string encode_policy(const stored_policy& p) {
   pb::StoredPolicy m;
-  to_pb(p.policy, *m.mutable_policy());
+  policy_to_pb(p.policy, *m.mutable_policy());
   m.set_source(p.source);
   m.set_applied_at_unix_nano(static_cast<std::uint64_t>(p.applied_at));
   return m.SerializeAsString();
@@ -123,7 +123,7 @@ std::string encode_policy(const stored_policy& p) {
 
 domain::error decode_policy(std::string_view bytes, stored_policy& out) {
   pb::StoredPolicy m;
-  if (!m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) || !from_pb(m.policy(), out.policy))
+  if (!m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) || !policy_from_pb(m.policy(), out.policy))
     return domain::make_error(domain::errc::corrupt_record, "stored policy does not decode");
   out.source = m.source();
   out.applied_at = static_cast<domain::timestamp>(m.applied_at_unix_nano());

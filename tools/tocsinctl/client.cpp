@@ -92,6 +92,7 @@ client::client(const connection_options& opts) : opts_(opts) {
   channel_ = grpc::CreateChannel(opts.server, creds);
   incidents_ = pb::IncidentService::NewStub(channel_);
   admin_ = pb::AdminService::NewStub(channel_);
+  policies_ = pb::PolicyService::NewStub(channel_);
 }
 
 std::unique_ptr<grpc::ClientContext> client::context(bool with_deadline) const {

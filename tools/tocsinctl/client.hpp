@@ -31,6 +31,7 @@ public:
 
   pb::IncidentService::Stub& incidents() { return *incidents_; }
   pb::AdminService::Stub& admin() { return *admin_; }
+  pb::PolicyService::Stub& policies() { return *policies_; }
   const connection_options& options() const { return opts_; }
 
   /// A context with the bearer token and, when `with_deadline`, the --timeout deadline.
@@ -44,6 +45,7 @@ private:
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<pb::IncidentService::Stub> incidents_;
   std::unique_ptr<pb::AdminService::Stub> admin_;
+  std::unique_ptr<pb::PolicyService::Stub> policies_;
 };
 
 /// Silences gRPC's own logging: a failed call must produce one line, not a stack of noise.

@@ -22,6 +22,10 @@ struct cli_state {
 void add_incident_commands(CLI::App& app, cli_state& st);
 void add_event_commands(CLI::App& app, cli_state& st);
 void add_admin_commands(CLI::App& app, cli_state& st);
+void add_policy_commands(CLI::App& app, cli_state& st);
+void add_deadletter_commands(CLI::App& app, cli_state& st);
+/// `admin delivery`, registered on the `admin` subcommand.
+void add_admin_delivery_command(CLI::App& admin, cli_state& st);
 
 /// `by` for the audit timeline when --by is not given: $USER, else "tocsinctl".
 std::string default_actor();

@@ -1,4 +1,5 @@
-// `tocsinctl events watch` and `tocsinctl admin stats|health`.
+// `tocsinctl events watch` and `tocsinctl admin stats|health` (admin delivery:
+// commands_delivery.cpp).
 #include "commands.hpp"
 
 #include <iostream>
@@ -104,6 +105,7 @@ void add_admin_commands(CLI::App& app, cli_state& st) {
       return 0;
     };
   });
+  add_admin_delivery_command(*admin, st);
   admin->add_subcommand("health", "health details of the node")->callback([&st] {
     st.action = [](client& c, output fmt) {
       pb::HealthResponse resp;

@@ -16,6 +16,11 @@ const char* const examples = R"(Examples:
   tocsinctl incident resolve 01JDQ3Z6V8X9K0M2N4P6R8T0W2 --root-cause "connection pool exhausted"
   tocsinctl incident note 01JDQ3Z6V8X9K0M2N4P6R8T0W2 "post-mortem on Tuesday"
   tocsinctl events watch --from-beginning -o json
+  tocsinctl policy apply -f config/tenants/acme.yaml
+  tocsinctl policy get -o yaml > acme.yaml   # secrets show as "***": applying it keeps them
+  tocsinctl deadletters list
+  tocsinctl deadletters show notification/5f0c0e0d8a1b4c2d9e3f4a5b6c7d8e9f -o json
+  tocsinctl admin delivery
   TOCSIN_SERVER=tocsin:7117 TOCSIN_TOKEN=$(cat token) tocsinctl incident list
 
 Exit codes: 0 success, 1 refused by the server (its message is printed) or server unreachable,
@@ -27,7 +32,7 @@ Exit codes: 0 success, 1 refused by the server (its message is printed) or serve
 int main(int argc, char** argv) {
   tocsinctl::quiet_grpc();
   tocsinctl::cli_state st;
-  CLI::App app{"tocsinctl: drive Tocsin incidents over the operator gRPC API"};
+  CLI::App app{"tocsinctl: drive Tocsin incidents, policies and deliveries over the operator gRPC API"};
   app.footer(examples);
   app.fallthrough();
   app.require_subcommand(1);
@@ -50,6 +55,8 @@ int main(int argc, char** argv) {
   tocsinctl::add_incident_commands(app, st);
   tocsinctl::add_event_commands(app, st);
   tocsinctl::add_admin_commands(app, st);
+  tocsinctl::add_policy_commands(app, st);
+  tocsinctl::add_deadletter_commands(app, st);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -46,6 +46,13 @@ json to_json(const pb::IncidentResponse& in);
 json to_json(const pb::GetIncidentResponse& in);
 json to_json(const pb::ListIncidentsResponse& in);
 
+// Policies (render_policy.cpp): JSON/YAML in the policy-file format, and the table view.
+std::string format_duration(std::int64_t nanos); // "5m", "30s", "250ms"
+json policy_json(const pb::TenantPolicy& p);
+json to_json(const pb::PolicyResponse& in);       // {source, applied_at, policy}
+std::string policy_yaml(const pb::PolicyResponse& in); // re-appliable with `policy apply -f`
+std::string policy_table(const pb::PolicyResponse& in);
+
 /// Block-style YAML of a JSON tree (strings quoted when YAML would misread them).
 std::string to_yaml(const json& j);
 

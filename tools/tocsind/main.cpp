@@ -98,7 +98,10 @@ int serve(persistence::store& st, const config::tocsin_config& cfg) {
     }
     // The operator API serves only once the engine can answer, and stops before it.
     api::gateway gateway;
-    if (auto err = gateway.start(cfg.api, system, eng.router(), st);
+    api::gateway_links links{eng.policy_manager(), {}};
+    if (notifier) // called on API threads until gateway.stop(), which comes first below
+      links.delivery_stats = [n = notifier.get()] { return n->stats(); };
+    if (auto err = gateway.start(cfg.api, system, eng.router(), st, std::move(links));
         err.code != domain::errc::ok) {
       spdlog::error("cannot start the operator API: {}", err.message);
       eng.shutdown();
