@@ -48,7 +48,7 @@ std::vector<persistence::dedup_op> dedup_ops(const domain::incident_state& befor
 }
 
 void process_next(self_ptr self);
-void arm_deadline_timer(self_ptr self);
+void arm_deadline_timer(self_ptr self, std::optional<domain::timestamp> at);
 
 // A full map refuses every append until an operator acts: say so, but not once per request.
 void log_refusal(const domain::error& err) {
@@ -63,8 +63,10 @@ void log_refusal(const domain::error& err) {
     spdlog::error("journal append refused ({}): {}", domain::to_string(err.code), err.message);
 }
 
+// `policy` is the tenant's (null without policies): looked up once per command by process_next.
 void start_append(self_ptr self, incident_actor_state::queued& q,
-                  std::vector<domain::incident_event> events) {
+                  std::vector<domain::incident_event> events,
+                  const domain::tenant_policy* policy) {
   auto& st = self->state;
   auto envs = domain::make_envelopes(st.incident, st.partition, events);
   auto next = st.incident;
@@ -78,10 +80,10 @@ void start_append(self_ptr self, incident_actor_state::queued& q,
   if (needs_snapshot(st.incident.version, next.version, st.cfg.store->options().snapshot_every))
     req.snapshot = next;
   req.summary = persistence::summarize(next);
-  if (st.cfg.policies) // every append re-tags the deadline with the new version (see on_deadline)
-    req.deadline = domain::next_deadline(*st.cfg.policies->get(next.tenant), next);
+  if (policy) // every append re-tags the deadline with the new version (see on_deadline)
+    req.deadline = domain::next_deadline(*policy, next);
   st.pending = incident_actor_state::in_flight{std::move(next), std::move(envs),
-                                               std::move(q.promise)};
+                                               std::move(q.promise), req.deadline};
   auto handle = caf::actor_cast<caf::actor>(self);
   st.cfg.store->append(std::move(req), [handle](persistence::append_result r) {
     caf::anon_send(handle, appended_atom::value, std::move(r));
@@ -109,7 +111,7 @@ void finish_append(self_ptr self, persistence::append_result& r) {
       && !st.incident.source_id.empty())
     self->send(st.cfg.router, resolved_atom::value, key_of(st.incident).encode(), st.id);
   done.promise.deliver(command_reply{st.incident, std::move(done.events), false});
-  arm_deadline_timer(self);
+  arm_deadline_timer(self, done.deadline);
 }
 
 void process_next(self_ptr self) {
@@ -124,10 +126,10 @@ void process_next(self_ptr self) {
           + ", the request expected " + std::to_string(q.expected_version))));
       continue;
     }
+    std::shared_ptr<const domain::tenant_policy> policy;
     if (st.cfg.policies) {
       // The policy is fetched before q.cmd is moved: the tenant may live inside the command.
-      auto policy = st.cfg.policies->get(st.incident.exists() ? st.incident.tenant
-                                                              : tenant_of(q.cmd));
+      policy = st.cfg.policies->get(st.incident.exists() ? st.incident.tenant : tenant_of(q.cmd));
       q.cmd = with_policy_steps(*policy, st.incident, std::move(q.cmd));
     }
     auto decided = domain::decide(st.incident, q.cmd, st.cfg.clock->now());
@@ -138,7 +140,7 @@ void process_next(self_ptr self) {
       q.promise.deliver(to_caf_error(err));
       continue;
     }
-    start_append(self, q, std::move(*decided));
+    start_append(self, q, std::move(*decided), policy.get());
   }
   if (!st.pending && st.queue.empty() && st.stopping) {
     st.stopping->deliver(caf::unit);
@@ -149,12 +151,9 @@ void process_next(self_ptr self) {
 // Schedules this actor's own escalation timer for the current deadline, once per deadline and
 // only when it falls within the actor's idle horizon: a pending CAF timer holds the actor alive,
 // so far-off deadlines are left to the wake-up service, which covers every deadline anyway.
-void arm_deadline_timer(self_ptr self) {
+void arm_deadline_timer(self_ptr self, std::optional<domain::timestamp> at) {
   auto& st = self->state;
-  if (!st.cfg.policies || !domain::is_active(st.incident))
-    return;
-  auto at = domain::next_deadline(*st.cfg.policies->get(st.incident.tenant), st.incident);
-  if (!at || *at == st.armed_at)
+  if (!at || *at == st.armed_at || !domain::is_active(st.incident))
     return;
   auto wait_ns = std::max<domain::timestamp>(0, *at - st.cfg.clock->now());
   if (std::chrono::nanoseconds{wait_ns} > st.cfg.passivate_after)
@@ -194,7 +193,7 @@ void handle_deadline(self_ptr self, std::uint64_t version, domain::timestamp at,
                         [handle](domain::error err) {
                           caf::anon_send(handle, rearmed_atom::value, std::move(err));
                         });
-    arm_deadline_timer(self);
+    arm_deadline_timer(self, out.at);
     return;
   }
   }
@@ -221,7 +220,9 @@ caf::behavior incident_actor(caf::stateful_actor<incident_actor_state>* self, st
   else if (loaded.err().code != domain::errc::not_found)
     load_error = loaded.err();
   arm_idle_timer(self, st.cfg.passivate_after);
-  arm_deadline_timer(self);
+  if (st.cfg.policies && domain::is_active(st.incident))
+    arm_deadline_timer(self, domain::next_deadline(*st.cfg.policies->get(st.incident.tenant),
+                                                   st.incident));
   return {
     [=](command_atom, const std::string&, domain::incident_command& cmd,
         std::uint64_t expected) {

@@ -46,6 +46,7 @@ struct incident_actor_state {
     domain::incident_state next;          // state once the append is durable
     std::vector<domain::envelope> events;
     caf::response_promise promise;
+    std::optional<domain::timestamp> deadline; // of `next`, computed once for the append
   };
 
   incident_actor_config cfg;
