@@ -1,12 +1,12 @@
 #include "api_support.hpp"
 
+#include "tools/webhook-sink/sink_process.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <csignal>
 #include <cstdlib>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 namespace tocsin::e2e {
@@ -18,24 +18,10 @@ using namespace std::chrono_literals;
 const std::string tocsind_bin = TOCSIN_BIN_DIR "/tocsind";
 const std::string tocsinctl_bin = TOCSIN_BIN_DIR "/tocsinctl";
 
-// Bind to port 0 and let go: the kernel does not hand the same port out again right away.
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 } // namespace
 
 api_daemon::api_daemon(bool tls, const std::string& extra_yaml) {
-  port = free_port();
+  port = sink::free_port(); // the kernel does not hand a just-closed port out again at once
   std::string tls_section;
   if (tls) {
     const auto cert = dir.sub("api.crt");
