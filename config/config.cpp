@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include "config/api_config.hpp"
+#include "config/openslo_yaml.hpp"
 #include "config/policy_yaml.hpp"
 
 #include "config/units.hpp"
@@ -233,10 +234,109 @@ void read_policy_files(const walker& w, const field& f, tocsin_config& cfg) {
   }
 }
 
+section otlp_section(const walker& w, tocsin_config::otlp_settings& o) {
+  using std::chrono::milliseconds;
+  return {
+    {"enabled", [&](const field& f) { o.enabled = w.choice(f, {"true", "false"}) == "true"; }},
+    {"grpc_listen", [&](const field& f) { o.grpc_listen = w.scalar(f, "a host:port address"); }},
+    {"http_listen", [&](const field& f) { o.http_listen = w.scalar(f, "a host:port address"); }},
+    {"max_body", [&](const field& f) { o.max_body = w.size(f, 1024); }},
+    {"max_queued", [&](const field& f) { o.max_queued = w.whole(f, 1, 1'000'000'000); }},
+    {"retry_after", [&](const field& f) {
+       o.retry_after = w.duration(f, milliseconds{1}, std::chrono::hours{1}, "1ms and 1h");
+     }},
+    {"require_known_tenant", [&](const field& f) {
+       o.require_known_tenant = w.choice(f, {"true", "false"}) == "true";
+     }},
+  };
+}
+
+domain::duration to_nanos(std::chrono::milliseconds d) {
+  return static_cast<domain::duration>(d.count()) * domain::nanos_per_milli;
+}
+
+// `tiers:` replaces the default list as a whole: a partial merge by position would be a trap.
+void read_tiers(const walker& w, const field& f, domain::window_config& win) {
+  if (!f.value.IsSequence() || f.value.size() == 0)
+    w.expected(f, "a non-empty list of {resolution, retention}");
+  win.tiers.clear();
+  for (std::size_t i = 0; i < f.value.size(); ++i) {
+    field item{f.key + "[" + std::to_string(i) + "]", f.value[i].Mark(), f.value[i]};
+    domain::tier t;
+    bool has_resolution = false, has_retention = false;
+    w.walk_section(item, {
+      {"resolution", [&](const field& g) {
+         t.resolution = to_nanos(w.duration(g, std::chrono::milliseconds{1},
+                                            std::chrono::hours{24}, "1ms and 24h"));
+         has_resolution = true;
+       }},
+      {"retention", [&](const field& g) {
+         t.retention = to_nanos(w.duration(g, std::chrono::milliseconds{1},
+                                           std::chrono::hours{24 * 400}, "1ms and 9600h"));
+         has_retention = true;
+       }},
+    });
+    if (!has_resolution || !has_retention)
+      w.fail(item.mark, item.key, "needs both resolution and retention");
+    win.tiers.push_back(t);
+  }
+}
+
+section aggregation_section(const walker& w, tocsin_config::aggregation_settings& a,
+                            YAML::Mark& tiers_mark) {
+  using std::chrono::milliseconds;
+  return {
+    {"shards", [&](const field& f) { a.shards = w.whole(f, 0, 1024); }},
+    {"tick", [&](const field& f) {
+       a.tick = w.duration(f, milliseconds{1}, std::chrono::minutes{1}, "1ms and 1m");
+     }},
+    {"lateness", [&](const field& f) {
+       a.windows.lateness = to_nanos(w.duration(f, milliseconds{0}, std::chrono::hours{1},
+                                                "0ms and 1h"));
+     }},
+    {"max_exemplars", [&](const field& f) { a.windows.max_exemplars = w.whole(f, 0, 64); }},
+    {"tiers", [&](const field& f) {
+       tiers_mark = f.mark;
+       read_tiers(w, f, a.windows);
+     }},
+  };
+}
+
+section slo_section(const walker& w, tocsin_config::slo_settings& s) {
+  using std::chrono::milliseconds;
+  return {
+    {"files", [&](const field& f) {
+       if (!f.value.IsSequence())
+         w.expected(f, "a list of {tenant, file}");
+       for (std::size_t i = 0; i < f.value.size(); ++i) {
+         field item{f.key + "[" + std::to_string(i) + "]", f.value[i].Mark(), f.value[i]};
+         tocsin_config::slo_settings::file entry;
+         w.walk_section(item, {
+           {"tenant", [&](const field& g) { entry.tenant = w.scalar(g, "a tenant id"); }},
+           {"file", [&](const field& g) { entry.path = w.scalar(g, "an OpenSLO file path"); }},
+         });
+         if (entry.tenant.empty() || entry.path.empty())
+           w.fail(item.mark, item.key, "needs both tenant and file");
+         s.files.push_back(std::move(entry));
+       }
+     }},
+    {"min_interval", [&](const field& f) {
+       s.min_interval = w.duration(f, milliseconds{0}, std::chrono::minutes{1}, "0ms and 1m");
+     }},
+    {"evaluate_every", [&](const field& f) {
+       s.evaluate_every = w.duration(f, milliseconds{10}, std::chrono::hours{1}, "10ms and 1h");
+     }},
+    {"renotify", [&](const field& f) {
+       s.renotify = w.duration(f, milliseconds{0}, std::chrono::hours{24 * 7}, "0ms and 168h");
+     }},
+  };
+}
+
 void read_root(const walker& w, const YAML::Node& root, tocsin_config& cfg) {
   if (!root.IsMap() && !root.IsNull())
     w.fail(root.Mark(), "", "expected a map of settings at the top level, got " + describe(root));
   bool api_seen = false;
+  YAML::Mark tiers_mark = root.Mark();
   const section top = {
     {"data_dir", [&](const field& f) { cfg.data_dir = w.scalar(f, "a directory path"); }},
     {"log", [&](const field& f) { w.walk_section(f, log_section(w, cfg)); }},
@@ -244,6 +344,11 @@ void read_root(const walker& w, const YAML::Node& root, tocsin_config& cfg) {
     {"engine", [&](const field& f) { w.walk_section(f, engine_section(w, cfg)); }},
     {"notifier", [&](const field& f) { w.walk_section(f, notifier_section(w, cfg.notifier)); }},
     {"policies", [&](const field& f) { read_policy_files(w, f, cfg); }},
+    {"otlp", [&](const field& f) { w.walk_section(f, otlp_section(w, cfg.otlp)); }},
+    {"aggregation", [&](const field& f) {
+       w.walk_section(f, aggregation_section(w, cfg.aggregation, tiers_mark));
+     }},
+    {"slo", [&](const field& f) { w.walk_section(f, slo_section(w, cfg.slo)); }},
     {"api", [&](const field& f) {
        read_api_section(
          f.value, f.key, f.mark,
@@ -255,6 +360,8 @@ void read_root(const walker& w, const YAML::Node& root, tocsin_config& cfg) {
      }},
   };
   w.walk(root, "", top);
+  if (auto err = domain::validate(cfg.aggregation.windows); err.code != domain::errc::ok)
+    w.fail(tiers_mark, "aggregation", err.message);
   if (!api_seen)
     default_api_section(cfg.api);
   cfg.store.dir = cfg.data_dir;
@@ -309,6 +416,22 @@ domain::result<tocsin_config> load_config(const std::string& path) {
       return domain::make_error(domain::errc::invalid_argument,
                                 path + ": policies: two files define tenant '" + p->tenant + "'");
     cfg->policies.push_back(std::move(*p));
+  }
+  // SLO files likewise; an SLO id may appear once per tenant (it is the incidents' source_id).
+  std::set<std::pair<std::string, std::string>> slo_ids;
+  for (auto& file : cfg->slo.files) {
+    if (std::filesystem::path(file.path).is_relative())
+      file.path = (dir / file.path).lexically_normal().string();
+    auto slos = load_openslo_file(file.path, file.tenant);
+    if (!slos)
+      return slos.err();
+    for (auto& d : *slos) {
+      if (!slo_ids.insert({d.tenant, d.id}).second)
+        return domain::make_error(domain::errc::invalid_argument,
+                                  path + ": slo.files: SLO '" + d.id + "' of tenant '" + d.tenant +
+                                    "' is defined twice");
+      cfg->slos.push_back(std::move(d));
+    }
   }
   return cfg;
 }

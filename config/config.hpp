@@ -5,6 +5,8 @@
 #include "api/api_options.hpp"
 #include "domain/error.hpp"
 #include "domain/policy.hpp"
+#include "domain/slo.hpp"
+#include "domain/window.hpp"
 #include "persistence/store.hpp"
 
 #include <chrono>
@@ -33,6 +35,48 @@ struct tocsin_config {
   std::vector<std::string> policy_files;
   std::vector<domain::tenant_policy> policies;
   api::api_options api; // `api:` (config/api_config.hpp); token values already resolved
+
+  /// `otlp:` the OTLP receivers (api/otlp_receivers.hpp). Tenants and tokens are the `api:`
+  /// section's: a tenant token's telemetry belongs to its tenant; anonymous callers (dev mode)
+  /// name theirs with the `tenant.id` resource attribute, else "default".
+  struct otlp_settings {
+    bool enabled = true;
+    std::string grpc_listen = "127.0.0.1:4317"; // OTLP/gRPC
+    std::string http_listen = "127.0.0.1:4318"; // OTLP/HTTP, /metrics, /healthz
+    std::size_t max_body = std::size_t{16} << 20; // request body / gRPC message limit, bytes
+    /// Telemetry items (spans, points, records) handed to aggregators and not yet folded; a
+    /// request that would go beyond is answered RESOURCE_EXHAUSTED / 429 with retry_after.
+    std::uint64_t max_queued = 2'000'000;
+    std::chrono::milliseconds retry_after{1000};
+    /// Refuse (and dead-letter) telemetry of a tenant that has no escalation policy yet.
+    bool require_known_tenant = false;
+  } otlp;
+
+  /// `aggregation:` the aggregator shards (actors/aggregation.hpp).
+  struct aggregation_settings {
+    std::uint32_t shards = 0; // 0: one per core
+    domain::window_config windows; // resolution and retention tiers, lateness, exemplars
+    /// How often shards advance their watermark with the clock (closing windows of idle
+    /// series) and persist closed windows.
+    std::chrono::milliseconds tick{100};
+  } aggregation;
+
+  /// `slo:` SLO evaluation (actors/slo_manager.hpp) and the OpenSLO files loaded at start.
+  struct slo_settings {
+    struct file {
+      std::string tenant;
+      std::string path; // relative to the config file's directory
+    };
+    std::vector<file> files;
+    /// Evaluation as data arrives is coalesced to at most one per interval per SLO; every SLO
+    /// is also evaluated every `evaluate_every` so staleness and recovery show without data.
+    std::chrono::milliseconds min_interval{10};
+    std::chrono::milliseconds evaluate_every{1000};
+    /// While a breach lasts, at most one SignalRepeated per interval.
+    std::chrono::milliseconds renotify{300'000};
+  } slo;
+  /// The SLOs load_config read from slo.files (parse_config leaves this empty).
+  std::vector<domain::slo_definition> slos;
 };
 
 /// Reads and parses a YAML file. Errors (errc::invalid_argument; errc::not_found when the file

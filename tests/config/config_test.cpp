@@ -1,9 +1,11 @@
 // Config loader: defaults, the shipped tocsin.yaml, and that every error names file, line, key.
 #include "config/config.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -176,4 +178,131 @@ TEST_CASE("load_config reports errors under the path it was given") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.err().message == path + ":2: store.partitions: expected a whole number between 1 and "
                                   "65536, got \"abc\"");
+}
+
+TEST_CASE("otlp, aggregation and slo sections are read") {
+  auto r = parse_config(R"(otlp:
+  enabled: false
+  grpc_listen: 0.0.0.0:14317
+  http_listen: 127.0.0.1:14318
+  max_body: 1MiB
+  max_queued: 5000
+  retry_after: 250ms
+  require_known_tenant: true
+aggregation:
+  shards: 3
+  tick: 20ms
+  lateness: 2s
+  max_exemplars: 2
+  tiers:
+    - {resolution: 1s, retention: 10m}
+    - {resolution: 1m, retention: 2h}
+slo:
+  files:
+    - {tenant: acme, file: slo/a.yaml}
+  min_interval: 5ms
+  evaluate_every: 200ms
+  renotify: 1s
+)",
+                        "ingest.yaml");
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->otlp.enabled);
+  CHECK(r->otlp.grpc_listen == "0.0.0.0:14317");
+  CHECK(r->otlp.http_listen == "127.0.0.1:14318");
+  CHECK(r->otlp.max_body == 1u << 20);
+  CHECK(r->otlp.max_queued == 5000);
+  CHECK(r->otlp.retry_after == 250ms);
+  CHECK(r->otlp.require_known_tenant);
+  CHECK(r->aggregation.shards == 3);
+  CHECK(r->aggregation.tick == 20ms);
+  CHECK(r->aggregation.windows.lateness == 2 * tocsin::domain::nanos_per_second);
+  CHECK(r->aggregation.windows.max_exemplars == 2);
+  REQUIRE(r->aggregation.windows.tiers.size() == 2);
+  CHECK(r->aggregation.windows.tiers[1].resolution == 60 * tocsin::domain::nanos_per_second);
+  CHECK(r->aggregation.windows.tiers[1].retention == 7200 * tocsin::domain::nanos_per_second);
+  REQUIRE(r->slo.files.size() == 1);
+  CHECK(r->slo.files[0].tenant == "acme");
+  CHECK(r->slo.files[0].path == "slo/a.yaml");
+  CHECK(r->slo.min_interval == 5ms);
+  CHECK(r->slo.evaluate_every == 200ms);
+  CHECK(r->slo.renotify == 1s);
+}
+
+TEST_CASE("the shipped config states the ingest defaults") {
+  auto shipped = load_config(TOCSIN_SOURCE_DIR "/config/tocsin.yaml");
+  auto defaults = parse_config("", "empty.yaml");
+  REQUIRE(shipped.ok());
+  REQUIRE(defaults.ok());
+  CHECK(shipped->otlp.grpc_listen == defaults->otlp.grpc_listen);
+  CHECK(shipped->otlp.http_listen == defaults->otlp.http_listen);
+  CHECK(shipped->otlp.max_body == defaults->otlp.max_body);
+  CHECK(shipped->otlp.max_queued == defaults->otlp.max_queued);
+  CHECK(shipped->otlp.retry_after == defaults->otlp.retry_after);
+  CHECK(shipped->aggregation.tick == defaults->aggregation.tick);
+  CHECK(shipped->aggregation.windows.lateness == defaults->aggregation.windows.lateness);
+  REQUIRE(shipped->aggregation.windows.tiers.size() == defaults->aggregation.windows.tiers.size());
+  for (std::size_t i = 0; i < shipped->aggregation.windows.tiers.size(); ++i) {
+    CHECK(shipped->aggregation.windows.tiers[i].resolution ==
+          defaults->aggregation.windows.tiers[i].resolution);
+    CHECK(shipped->aggregation.windows.tiers[i].retention ==
+          defaults->aggregation.windows.tiers[i].retention);
+  }
+  CHECK(shipped->slo.min_interval == defaults->slo.min_interval);
+  CHECK(shipped->slo.evaluate_every == defaults->slo.evaluate_every);
+  CHECK(shipped->slo.renotify == defaults->slo.renotify);
+  CHECK(shipped->slos.empty());
+}
+
+TEST_CASE("bad ingest settings name file, line and key") {
+  auto tiers = parse_config("aggregation:\n  tiers:\n    - {resolution: 1m, retention: 1h}\n"
+                            "    - {resolution: 1s, retention: 2h}\n",
+                            "t.yaml");
+  REQUIRE_FALSE(tiers.ok());
+  CHECK(tiers.err().message.find("t.yaml:2: aggregation: tiers[1].resolution") == 0);
+  auto half = parse_config("aggregation:\n  tiers:\n    - {resolution: 1s}\n", "h.yaml");
+  REQUIRE_FALSE(half.ok());
+  CHECK(half.err().message == "h.yaml:3: aggregation.tiers[0]: needs both resolution and retention");
+  auto slo = parse_config("slo:\n  files:\n    - {tenant: a, path: x.yaml}\n", "s.yaml");
+  REQUIRE_FALSE(slo.ok());
+  CHECK(slo.err().message.find("s.yaml:3: slo.files[0].path: unknown key") == 0);
+  auto queued = parse_config("otlp:\n  max_queued: 0\n", "q.yaml");
+  REQUIRE_FALSE(queued.ok());
+  CHECK(queued.err().message.find("q.yaml:2: otlp.max_queued: expected a whole number") == 0);
+}
+
+TEST_CASE("slo files load relative to the config and refuse a duplicate id") {
+  tocsin::test::temp_dir dir;
+  const auto slo_text = std::string(R"(apiVersion: openslo/v1
+kind: SLO
+metadata: {name: pay}
+spec:
+  service: pay
+  indicator:
+    metadata: {name: pay-errors}
+    spec:
+      ratioMetric:
+        counter: true
+        bad: {metricSource: {type: tocsin, spec: {series: span, name: POST /pay}}}
+        total: {metricSource: {type: tocsin, spec: {series: span, name: POST /pay}}}
+  timeWindow: [{duration: 1h, isRolling: true}]
+  budgetingMethod: Occurrences
+  objectives: [{target: 0.99}]
+)");
+  std::filesystem::create_directories(dir.sub("slo"));
+  std::ofstream(dir.sub("slo/pay.yaml")) << slo_text;
+  std::ofstream(dir.sub("ok.yaml"))
+    << "slo:\n  files:\n    - {tenant: acme, file: slo/pay.yaml}\n"
+       "    - {tenant: beta, file: slo/pay.yaml}\n";
+  auto ok = load_config(dir.sub("ok.yaml"));
+  REQUIRE(ok.ok());
+  REQUIRE(ok->slos.size() == 2);
+  CHECK(ok->slos[0].tenant == "acme");
+  CHECK(ok->slos[0].id == "pay");
+  CHECK(ok->slos[1].tenant == "beta");
+  std::ofstream(dir.sub("dup.yaml"))
+    << "slo:\n  files:\n    - {tenant: acme, file: slo/pay.yaml}\n"
+       "    - {tenant: acme, file: slo/pay.yaml}\n";
+  auto dup = load_config(dir.sub("dup.yaml"));
+  REQUIRE_FALSE(dup.ok());
+  CHECK(dup.err().message.find("defined twice") != std::string::npos);
 }
