@@ -2,13 +2,9 @@
 // definition: the partition of a key must not change across builds, or dedup entries get lost.
 #include "domain/dedup.hpp"
 
+#include "domain/stable_hash.hpp"
+
 namespace tocsin::domain {
-namespace {
-
-constexpr std::uint64_t fnv_offset_basis = 0xcbf29ce484222325ULL;
-constexpr std::uint64_t fnv_prime = 0x100000001b3ULL;
-
-} // namespace
 
 std::string dedup_key::encode() const {
   std::string out;
@@ -20,14 +16,7 @@ std::string dedup_key::encode() const {
   return out;
 }
 
-std::uint64_t stable_hash(const dedup_key& k) {
-  std::uint64_t h = fnv_offset_basis;
-  for (unsigned char c : k.encode()) {
-    h ^= c;
-    h *= fnv_prime;
-  }
-  return h;
-}
+std::uint64_t stable_hash(const dedup_key& k) { return fnv1a64(k.encode()); }
 
 std::uint16_t partition_for(const dedup_key& k, std::uint32_t partitions) {
   if (partitions == 0) return 0; // no partitions configured: everything lives in the first
