@@ -39,7 +39,8 @@ struct window_config {
   std::vector<tier> tiers = {{nanos_per_second, 3600 * nanos_per_second},
                              {60 * nanos_per_second, 86400 * nanos_per_second},
                              {3600 * nanos_per_second, 30 * 86400 * nanos_per_second}};
-  duration lateness = 5 * nanos_per_second;
+  // Above the 5 s an OpenTelemetry SDK batch processor waits by default before exporting.
+  duration lateness = 10 * nanos_per_second;
   std::size_t max_exemplars = 4;
   duration resolution() const { return tiers.front().resolution; }
 };
