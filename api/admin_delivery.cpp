@@ -1,8 +1,9 @@
-// AdminService DeliveryStats, ListDeadLetters and GetDeadLetter. Who sees what: a tenant token
-// its own tenant's channels and dead letters; a service token with the admin scope the tenants
-// it may act for; an anonymous dev caller everything. Dead letters without a tenant (events the
-// notifier could not read) only reach callers that may act for every tenant. All three read on
-// the blocking pool: the stats function may lock, the scans read LMDB.
+// AdminService DeliveryStats, ListDeadLetters, GetDeadLetter and ReplayDeadLetter. Who sees
+// what: a tenant token its own tenant's channels and dead letters; a service token with the
+// admin scope the tenants it may act for; an anonymous dev caller everything. Dead letters
+// without a tenant (events the notifier could not read, OTLP payloads naming none) only reach
+// callers that may act for every tenant. All read on the blocking pool: the stats function may
+// lock, the scans read LMDB. A replay finishes on the store's writer thread.
 #include "api/admin_service.hpp"
 
 #include "api/dead_letter_view.hpp"
@@ -49,7 +50,8 @@ grpc::Status list_page(persistence::store& st, const principal& who,
     auto known = std::find(std::begin(dead_letter_kinds), std::end(dead_letter_kinds), req.kind());
     if (known == std::end(dead_letter_kinds))
       return {grpc::StatusCode::INVALID_ARGUMENT,
-              "kind: unknown dead-letter kind '" + req.kind() + "' (notification, notify-event)"};
+              "kind: unknown dead-letter kind '" + req.kind()
+                + "' (notification, notify-event, otlp)"};
     prefix = req.kind() + "/";
   }
   if (req.page_size() < 0)
@@ -76,6 +78,66 @@ grpc::Status list_page(persistence::store& st, const principal& who,
     if (rows->size() < scan_batch)
       return grpc::Status::OK;
   }
+}
+
+grpc::Status replay_status(const std::string& key, const dead_letter_replay_result& r) {
+  using st = dead_letter_replay_result::status;
+  switch (r.st) {
+    case st::replayed: return grpc::Status::OK;
+    case st::still_failing:
+      return {grpc::StatusCode::FAILED_PRECONDITION,
+              "dead letter " + key + " still fails (" + r.reason + "): " + r.message
+                + "; it is kept"};
+    case st::overloaded:
+      return {grpc::StatusCode::RESOURCE_EXHAUSTED,
+              r.message.empty() ? "ingest queues are full: retry later" : r.message};
+    case st::not_found: return {grpc::StatusCode::NOT_FOUND, r.message};
+    case st::not_replayable: return {grpc::StatusCode::FAILED_PRECONDITION, r.message};
+    case st::busy: return {grpc::StatusCode::ABORTED, r.message};
+    case st::unavailable: return {grpc::StatusCode::UNAVAILABLE, r.message};
+    case st::error: break;
+  }
+  return {grpc::StatusCode::INTERNAL, r.message};
+}
+
+// On a pool thread: checks the dead letter exists, is visible to the caller and is OTLP, then
+// hands it to the receivers' replay, which finishes the call.
+void replay_checked(service_env& env, grpc::ServerUnaryReactor* reactor, const principal& who,
+                    const std::string& key, v1::ReplayDeadLetterResponse* resp) {
+  auto got = env.store->get(persistence::kv_db::dead_letters, key);
+  if (!got.ok())
+    return finish(env, reactor, to_status(got.err()));
+  grpc::Status hidden{grpc::StatusCode::PERMISSION_DENIED,
+                      "dead letter " + key + " is not accessible with this token"};
+  if (!*got)
+    return finish(env, reactor,
+                  who.may_act_for("*")
+                    ? grpc::Status{grpc::StatusCode::NOT_FOUND, "dead letter " + key + " not found"}
+                    : hidden);
+  v1::DeadLetter dl;
+  if (!dead_letter_from(key, **got, false, dl))
+    return finish(env, reactor,
+                  {grpc::StatusCode::DATA_LOSS, "dead letter " + key + " cannot be read"});
+  if (!may_see(who, dl.tenant()))
+    return finish(env, reactor, hidden);
+  if (dl.kind() != "otlp")
+    return finish(env, reactor, {grpc::StatusCode::FAILED_PRECONDITION,
+                                 "replay applies to otlp dead letters, not " + dl.kind()});
+  if (!env.replay_dead_letter)
+    return finish(env, reactor, {grpc::StatusCode::UNAVAILABLE,
+                                 "OTLP dead letters are not replayed by this node (receivers off)"});
+  auto* e = &env;
+  env.replay_dead_letter(key, [e, reactor, resp, key](dead_letter_replay_result r) {
+    if (r.st == dead_letter_replay_result::status::replayed) {
+      resp->set_id(key);
+      resp->set_tenant(r.tenant);
+      resp->set_signal(r.signal);
+      resp->set_accepted(r.accepted);
+      resp->set_rejected(r.rejected);
+      resp->set_message(r.message);
+    }
+    finish(*e, reactor, replay_status(key, r));
+  });
 }
 
 } // namespace
@@ -166,6 +228,27 @@ grpc::ServerUnaryReactor* admin_service::GetDeadLetter(grpc::CallbackServerConte
       return;
     }
     finish(*env, reactor, may_see(who, resp->tenant()) ? grpc::Status::OK : hidden);
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* admin_service::ReplayDeadLetter(grpc::CallbackServerContext* ctx,
+                                                          const v1::ReplayDeadLetterRequest* req,
+                                                          v1::ReplayDeadLetterResponse* resp) {
+  auto* reactor = ctx->DefaultReactor();
+  grpc::Status refusal;
+  auto who = delivery_caller(env_, ctx, refusal);
+  if (who && req->id().empty())
+    refusal = {grpc::StatusCode::INVALID_ARGUMENT, "id: required"};
+  if (!refusal.ok()) {
+    finish(env_, reactor, refusal);
+    return reactor;
+  }
+  // A bare id is an OTLP dead letter's: the only kind that replays.
+  auto key = req->id().find('/') == std::string::npos ? "otlp/" + req->id() : req->id();
+  auto* env = &env_;
+  on_pool(env_, reactor, [env, reactor, resp, key, who = std::move(*who)] {
+    replay_checked(*env, reactor, who, key, resp);
   });
   return reactor;
 }

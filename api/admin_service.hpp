@@ -1,7 +1,7 @@
 // tocsin.v1.AdminService: counters of the store, the engine and the API (admin scope), health
 // details (any authenticated caller), per-channel delivery stats and dead letters (admin scope,
-// or a tenant token for its own tenant: admin_delivery.cpp). Owned by the gateway; called on
-// gRPC threads.
+// or a tenant token for its own tenant: admin_delivery.cpp, OTLP dead-letter replay included).
+// Owned by the gateway; called on gRPC threads.
 #pragma once
 
 #include "api/call_support.hpp"
@@ -28,6 +28,9 @@ public:
   grpc::ServerUnaryReactor* GetDeadLetter(grpc::CallbackServerContext* ctx,
                                           const v1::GetDeadLetterRequest* req,
                                           v1::DeadLetter* resp) override;
+  grpc::ServerUnaryReactor* ReplayDeadLetter(grpc::CallbackServerContext* ctx,
+                                             const v1::ReplayDeadLetterRequest* req,
+                                             v1::ReplayDeadLetterResponse* resp) override;
 
 private:
   service_env& env_;

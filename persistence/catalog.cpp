@@ -10,6 +10,7 @@
 #include "domain/ulid.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace tocsin::persistence {
 
@@ -306,6 +307,36 @@ domain::result<incident_page> list_catalog(MDB_txn* t, const databases& dbs,
     return lmdb::to_error(rc, "walking the catalog");
   if (walk.valid() || pi < pending.size())
     out.next_page_token = last_seen;
+  return out;
+}
+
+domain::result<std::vector<incident_count>> count_catalog(MDB_txn* t, const databases& dbs,
+                                                          std::vector<incident_summary> pending) {
+  // A pending row is newer than its durable version: the durable one is skipped.
+  std::unordered_map<std::string, domain::incident_status> newer_rows;
+  for (const auto& p : pending)
+    newer_rows.emplace(p.id, p.status);
+  std::map<std::pair<std::string, domain::incident_status>, std::uint64_t> counts;
+  lmdb::cursor c;
+  if (int rc = c.open(t, dbs.catalog); rc != MDB_SUCCESS)
+    return lmdb::to_error(rc, "opening the catalog");
+  MDB_val k{}, d{};
+  incident_summary row;
+  int rc = c.get(k, d, MDB_FIRST);
+  for (; rc == MDB_SUCCESS; rc = c.get(k, d, MDB_NEXT)) {
+    if (auto err = decode_summary(lmdb::view(d), row); err.code != errc::ok)
+      return err;
+    if (!newer_rows.count(row.id))
+      ++counts[{row.tenant, row.status}];
+  }
+  if (rc != MDB_NOTFOUND)
+    return lmdb::to_error(rc, "walking the catalog");
+  for (const auto& p : pending)
+    ++counts[{p.tenant, p.status}];
+  std::vector<incident_count> out;
+  out.reserve(counts.size());
+  for (const auto& [key, n] : counts)
+    out.push_back({key.first, key.second, n});
   return out;
 }
 

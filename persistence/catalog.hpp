@@ -46,4 +46,8 @@ domain::result<incident_page> list_catalog(MDB_txn* t, const databases& dbs,
                                            std::vector<incident_summary> pending,
                                            const incident_filter& filter);
 
+/// Incidents per (tenant, status): the durable catalog in `t` overlaid with `pending`.
+domain::result<std::vector<incident_count>> count_catalog(MDB_txn* t, const databases& dbs,
+                                                          std::vector<incident_summary> pending);
+
 } // namespace tocsin::persistence

@@ -258,6 +258,7 @@ void journal_writer::commit_batch(std::vector<queued>& batch) {
   std::size_t written = 0; // requests whose writes are in the txn
   std::uint64_t events = 0;
   std::uint64_t conflicts = 0;
+  const auto began = clock::now(); // commit latency: txn begin to durable commit
   lmdb::txn t;
   if (int rc = t.begin(core_.env.get(), false); rc != MDB_SUCCESS)
     batch_err = lmdb::to_error(rc, "beginning a write txn");
@@ -317,6 +318,7 @@ void journal_writer::commit_batch(std::vector<queued>& batch) {
     if (batch_err.code == errc::storage_full)
       core_.counters.refused_full.fetch_add(refused, std::memory_order_relaxed);
   } else {
+    core_.counters.record_commit(clock::now() - began);
     next_offset_.swap(batch_offset_);
     for (std::uint32_t p = 0; p < core_.options.partitions; ++p)
       core_.partition_end[p].store(next_offset_[p], std::memory_order_release);

@@ -208,6 +208,17 @@ domain::result<incident_page> lmdb_store::list_incidents(const incident_filter& 
   return list_catalog(t.get(), core_->dbs, std::move(pending), filter);
 }
 
+domain::result<std::vector<incident_count>> lmdb_store::count_incidents() {
+  std::shared_lock<std::shared_mutex> lock(life_);
+  if (closed_)
+    return closed_error();
+  auto pending = core_->catalog.copy_all(); // before the txn, as for list_incidents
+  lmdb::txn t;
+  if (int rc = t.begin(core_->env.get(), true); rc != MDB_SUCCESS)
+    return lmdb::to_error(rc, "beginning a read txn");
+  return count_catalog(t.get(), core_->dbs, std::move(pending));
+}
+
 std::uint64_t lmdb_store::commit_count() {
   return core_->counters.commits.load(std::memory_order_acquire);
 }
@@ -431,6 +442,9 @@ store_stats lmdb_store::stats() {
   s.conflicts = c.conflicts.load(std::memory_order_relaxed);
   s.index_flushes = c.index_flushes.load(std::memory_order_relaxed);
   s.index_pending = core_->pending.size();
+  for (std::size_t b = 0; b < commit_latency_buckets; ++b)
+    s.commit_latency[b] = c.commit_latency[b].load(std::memory_order_relaxed);
+  s.commit_latency_sum_ns = c.commit_latency_sum_ns.load(std::memory_order_relaxed);
   return s;
 }
 

@@ -37,6 +37,7 @@ public:
   domain::result<std::optional<std::string>> find_open(const domain::dedup_key& key) override;
 
   domain::result<incident_page> list_incidents(const incident_filter& filter) override;
+  domain::result<std::vector<incident_count>> count_incidents() override;
   std::uint64_t commit_count() override;
   std::uint64_t wait_for_commit(std::uint64_t seen, std::chrono::milliseconds timeout) override;
 

@@ -12,7 +12,10 @@ set(TOCSIN_OTLP_MODEL_PROTOS
   ${_otlp_dir}/resource/v1/resource.proto
   ${_otlp_dir}/trace/v1/trace.proto
   ${_otlp_dir}/metrics/v1/metrics.proto
-  ${_otlp_dir}/logs/v1/logs.proto)
+  ${_otlp_dir}/logs/v1/logs.proto
+  # google.rpc.Status and RetryInfo: OTLP error bodies and gRPC status details (throttling).
+  ${CMAKE_CURRENT_SOURCE_DIR}/google/rpc/status.proto
+  ${CMAKE_CURRENT_SOURCE_DIR}/google/rpc/retry_info.proto)
 set(TOCSIN_OTLP_SERVICE_PROTOS
   ${_otlp_dir}/collector/trace/v1/trace_service.proto
   ${_otlp_dir}/collector/metrics/v1/metrics_service.proto

@@ -33,6 +33,14 @@ api_daemon::api_daemon(bool tls, const std::string& extra_yaml) {
     ca_cert = cert;
     tls_section = "  tls:\n    cert: " + cert + "\n    key: " + key + "\n";
   }
+  // Never the default OTLP ports: another daemon on this machine may hold them.
+  std::string otlp_section;
+  if (extra_yaml.rfind("otlp:", 0) != 0 && extra_yaml.find("\notlp:") == std::string::npos) {
+    otlp_grpc_port = sink::free_port();
+    otlp_http_port = sink::free_port();
+    otlp_section = "otlp:\n  grpc_listen: 127.0.0.1:" + std::to_string(otlp_grpc_port)
+                   + "\n  http_listen: 127.0.0.1:" + std::to_string(otlp_http_port) + "\n";
+  }
   write_file(dir.sub("acme.token"), acme_token + "\n");
   write_file(dir.sub("reader.token"), reader_token);
   write_file(dir.sub("kp.token"), kp_token + "\n");
@@ -61,7 +69,7 @@ api:
       token: {file: )" + dir.sub("kp.token") + R"(}
       scopes: ["subscribe:feedback"]
       tenants: ["*"]
-)" + extra_yaml);
+)" + otlp_section + extra_yaml);
 }
 
 api_daemon::~api_daemon() {

@@ -29,6 +29,9 @@ inline const std::string kp_token = "kp-token-0b8e";             // subscribe:fe
 struct api_daemon {
   test::temp_dir dir{"tocsin-e2e-api"};
   int port = 0;
+  // OTLP receivers on free ports, unless extra_yaml has its own `otlp:` section (then 0).
+  int otlp_grpc_port = 0;
+  int otlp_http_port = 0;
   std::string config;
   std::unique_ptr<child_process> proc;
   int starts = 0;
