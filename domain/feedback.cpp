@@ -169,8 +169,11 @@ feedback_item from_error_fold(const std::string& tenant, const error_fold& f, ti
                  f.artifact_id + "@" + std::to_string(f.window_start), now);
   it.cat = category::reliability;
   it.sent = sentiment::negative;
-  it.summary = std::to_string(f.errors) + " of " + std::to_string(f.calls) +
-               " spans of artifact " + f.artifact_id + " failed";
+  // calls == 0: the caller saw only the error spans (the feedback loop gets no others).
+  it.summary = f.calls == 0 ? std::to_string(f.errors) + (f.errors == 1 ? " span" : " spans") +
+                                " of artifact " + f.artifact_id + " failed"
+                            : std::to_string(f.errors) + " of " + std::to_string(f.calls) +
+                                " spans of artifact " + f.artifact_id + " failed";
   it.artifact_id = f.artifact_id;
   it.agent_id = f.agent_id;
   it.skill_id = f.skill_id;

@@ -73,7 +73,7 @@ struct error_fold {
   std::string trace_id; // of the first error span (exemplar)
   timestamp window_start = 0;
   std::uint64_t errors = 0;
-  std::uint64_t calls = 0;
+  std::uint64_t calls = 0; // 0: unknown (the summary then names the errors only)
 };
 feedback_item from_error_fold(const std::string& tenant, const error_fold& f, timestamp now);
 

@@ -31,6 +31,13 @@ std::string_view to_string(subject_kind k) {
   return "artifact";
 }
 
+std::optional<subject_kind> parse_subject_kind(std::string_view s) {
+  for (auto k : {subject_kind::artifact, subject_kind::agent, subject_kind::skill})
+    if (to_string(k) == s)
+      return k;
+  return std::nullopt;
+}
+
 void quality_accumulator::add(const feedback_item& it, const quality_config& cfg) {
   double w = cfg.category_weight[static_cast<std::size_t>(it.cat)];
   if (it.created_at >= at_) { // the usual case: move the sums forward to the new item

@@ -15,6 +15,8 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 namespace tocsin::domain {
 
@@ -27,9 +29,29 @@ struct quality_config {
 
 enum class subject_kind : std::uint8_t { artifact, agent, skill };
 std::string_view to_string(subject_kind k);
+std::optional<subject_kind> parse_subject_kind(std::string_view s);
+
+/// An accumulator's whole state, for persisting it (persistence/feedback_codec.hpp) and loading
+/// it back at start.
+struct quality_state {
+  double weight = 0;
+  double value = 0;
+  timestamp at = 0;
+  std::uint64_t negative = 0, neutral = 0, positive = 0;
+  friend bool operator==(const quality_state& a, const quality_state& b) {
+    return a.weight == b.weight && a.value == b.value && a.at == b.at &&
+           a.negative == b.negative && a.neutral == b.neutral && a.positive == b.positive;
+  }
+};
 
 class quality_accumulator {
 public:
+  quality_accumulator() = default;
+  explicit quality_accumulator(const quality_state& s)
+    : weight_(s.weight), value_(s.value), at_(s.at), negative_(s.negative), neutral_(s.neutral),
+      positive_(s.positive) {}
+  quality_state state() const { return {weight_, value_, at_, negative_, neutral_, positive_}; }
+
   void add(const feedback_item& it, const quality_config& cfg);
   /// The score at `now` (>= the latest item's time; earlier times are treated as that time).
   double score(timestamp now, const quality_config& cfg) const;

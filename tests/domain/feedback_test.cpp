@@ -133,4 +133,8 @@ TEST_CASE("error spans folded per artifact and window have one identity per wind
   CHECK(from_error_fold("acme", f, 6).id == it.id);
   f.window_start += 60 * nanos_per_second;
   CHECK(from_error_fold("acme", f, 6).id != it.id);
+  f.calls = 0; // unknown call count: the summary names the errors only
+  CHECK(from_error_fold("acme", f, 6).summary == "4 spans of artifact art-9 failed");
+  f.errors = 1;
+  CHECK(from_error_fold("acme", f, 6).summary == "1 span of artifact art-9 failed");
 }
