@@ -44,6 +44,7 @@ void read_sla(const reader& r, const field& f, reading& rd) {
 }
 
 void read_routes(const reader& r, const field& f, reading& rd) {
+  rd.policy.routes.clear(); // listed routes replace the default ones, they do not extend them
   r.each_item(f, [&](const field& item) {
     domain::route route;
     bool has_role = false;

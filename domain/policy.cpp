@@ -64,6 +64,9 @@ tenant_policy default_policy(const std::string& tenant) {
            {severity::high, 30 * minute},
            {severity::warning, 240 * minute}};
   p.default_role = "runtime.operator";
+  // Cost anomalies are a budget question before they are an operations one (workflows.txt
+  // "Routing"): the cost detector's incidents reach cost.analyst unless a policy says otherwise.
+  p.routes = {route{category::cost, std::nullopt, "cost.analyst"}};
   p.steps = {step_def{0, ""}};
   return p;
 }

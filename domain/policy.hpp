@@ -88,8 +88,9 @@ struct tenant_policy {
   friend bool operator==(const tenant_policy& a, const tenant_policy& b);
 };
 
-/// The policy used for a tenant with none configured: runtime.operator for everything, no
-/// channels, SLAs critical 5m / high 30m / warning 4h, one step, no repeats.
+/// The policy used for a tenant with none configured: category cost to cost.analyst,
+/// runtime.operator for everything else, no channels, SLAs critical 5m / high 30m / warning 4h,
+/// one step, no repeats.
 tenant_policy default_policy(const std::string& tenant);
 
 /// invalid_argument naming the field at fault ("channels.pager.url: required", "steps[1].delay:

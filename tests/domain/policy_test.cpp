@@ -34,14 +34,23 @@ TEST_CASE("the fixture policy and the default policy are valid", "[policy]") {
   CHECK(validate(default_policy("acme")).code == errc::ok);
 }
 
-TEST_CASE("default_policy: runtime.operator, 5m/30m/4h SLAs, one immediate step", "[policy]") {
+TEST_CASE("default_policy: cost to cost.analyst, else runtime.operator, 5m/30m/4h SLAs, one "
+          "immediate step",
+          "[policy]") {
   auto p = default_policy("t1");
   CHECK(p.tenant == "t1");
   CHECK(p.sla == std::map<severity, duration>{{severity::critical, 5 * minute},
                                               {severity::high, 30 * minute},
                                               {severity::warning, 4 * 60 * minute}});
-  CHECK(p.routes.empty());
+  CHECK(p.routes == std::vector<route>{{category::cost, std::nullopt, "cost.analyst"}});
   CHECK(p.default_role == "runtime.operator");
+  incident_state cost_incident;
+  cost_incident.cat = category::cost;
+  cost_incident.source = incident_source::cost;
+  CHECK(route_role(p, cost_incident) == "cost.analyst");
+  incident_state slo_incident;
+  slo_incident.source = incident_source::slo;
+  CHECK(route_role(p, slo_incident) == "runtime.operator");
   CHECK(p.role_channels.empty());
   CHECK(p.channels.empty());
   CHECK(p.steps == std::vector<step_def>{step_def{0, ""}});
