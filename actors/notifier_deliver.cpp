@@ -2,12 +2,12 @@
 // the order the delivery_scheduler allows, classifying each answer (2xx delivered; 408, 429,
 // 5xx and transport errors retried with backoff; other answers permanent) and writing the
 // records' new status in groups (every few milliseconds).
+#include "actors/backoff.hpp"
 #include "actors/notifier_impl.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cmath>
 
 namespace tocsin::actors {
 namespace {
@@ -183,20 +183,8 @@ void notifier::impl::give_up(notification_record& rec, const std::string& reason
   sched_.finish(id);
 }
 
-// Full jitter: U(0, min(max, base * 2^(attempts-1))), so retries of many notifications that
-// failed together spread out instead of hitting a recovering receiver at once. A Retry-After
-// from the receiver is honoured up to backoff_max.
 std::chrono::milliseconds notifier::impl::backoff(std::uint32_t attempts, long retry_after_s) {
-  const double base = static_cast<double>(opts_.backoff_base.count());
-  const double cap = static_cast<double>(opts_.backoff_max.count());
-  const double exp = std::min<double>(attempts == 0 ? 0 : attempts - 1, 62);
-  const auto ceiling = static_cast<std::int64_t>(std::min(cap, base * std::pow(2.0, exp)));
-  std::uniform_int_distribution<std::int64_t> pick(0, std::max<std::int64_t>(ceiling, 0));
-  std::int64_t delay = pick(rng_);
-  if (retry_after_s > 0)
-    delay = std::max<std::int64_t>(
-        delay, std::min<std::int64_t>(retry_after_s * 1000, opts_.backoff_max.count()));
-  return std::chrono::milliseconds(delay);
+  return jittered_backoff(attempts, opts_.backoff_base, opts_.backoff_max, retry_after_s, rng_);
 }
 
 void notifier::impl::put_record(const notification_record& rec, bool still_pending) {

@@ -9,6 +9,7 @@
 #include "actors/notify_envelope_json.hpp"
 #include "actors/notify_payload.hpp"
 #include "actors/webhook_client.hpp"
+#include "actors/write_tracker.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -21,28 +22,6 @@
 #include <utility>
 
 namespace tocsin::actors {
-
-/// Store writes whose callback has not run yet. Shared with the callbacks (which run on the
-/// store's writer thread), so a late callback never touches a destroyed notifier.
-struct write_tracker {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::size_t outstanding = 0;
-
-  void begin() {
-    std::lock_guard<std::mutex> lock(mu);
-    ++outstanding;
-  }
-  void end() {
-    std::lock_guard<std::mutex> lock(mu);
-    --outstanding;
-    cv.notify_all();
-  }
-  bool wait_idle(std::chrono::milliseconds timeout) {
-    std::unique_lock<std::mutex> lock(mu);
-    return cv.wait_for(lock, timeout, [this] { return outstanding == 0; });
-  }
-};
 
 /// Wall-clock now as a domain timestamp (record times only; pacing uses steady_clock).
 domain::timestamp wall_now();

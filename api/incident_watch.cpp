@@ -6,16 +6,7 @@
 
 namespace tocsin::api {
 
-namespace {
-
-// A stream refused before it started: finishes at once, then frees itself.
-class refused_watch final : public grpc::ServerWriteReactor<v1::WatchEvent> {
-public:
-  explicit refused_watch(const grpc::Status& status) { Finish(status); }
-  void OnDone() override { delete this; }
-};
-
-} // namespace
+using refused_watch = refused_stream<v1::WatchEvent>;
 
 grpc::ServerWriteReactor<v1::WatchEvent>* incident_service::Watch(ctx_t* ctx,
                                                                   const v1::WatchRequest* req) {

@@ -120,8 +120,8 @@ private:
 };
 
 bool known_scope(const std::string& s) {
-  return s == "incidents:read" || s == "incidents:write" || s == "admin"
-         || (s.rfind("subscribe:", 0) == 0 && s.size() > 10);
+  return s == "incidents:read" || s == "incidents:write" || s == "admin" || s == "telemetry:write"
+         || s == "feedback:read" || (s.rfind("subscribe:", 0) == 0 && s.size() > 10);
 }
 
 bool loopback(const std::string& listen) {
@@ -153,7 +153,8 @@ void read_service_token(const reader& r, const node_at& n, api::api_options& out
                 for (const auto& sc : s.scopes)
                   if (!known_scope(sc))
                     r.fail(g.mark, g.key, "unknown scope \"" + sc + "\" (expected incidents:read, "
-                                            "incidents:write, admin or subscribe:<topic>)");
+                                            "incidents:write, admin, telemetry:write, "
+                                            "feedback:read or subscribe:<topic>)");
               }},
              {"tenants", [&](const node_at& g) {
                 s.tenants = r.strings(g, "tenant id or \"*\"");
@@ -209,6 +210,11 @@ void read_api_section(const YAML::Node& node, const std::string& key, const YAML
   if (out.allow_anonymous && !loopback(out.listen))
     r.fail(anonymous_mark, key + ".allow_anonymous",
            "anonymous access needs a loopback listen address, got " + out.listen);
+}
+
+std::string read_secret(const YAML::Node& node, const std::string& key, const YAML::Mark& mark,
+                        const api_fail& fail) {
+  return reader{fail}.secret(node_at{key, mark, node});
 }
 
 void default_api_section(api::api_options& out) {

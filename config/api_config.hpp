@@ -20,6 +20,11 @@ using api_fail = std::function<void(const YAML::Mark& mark, const std::string& k
 void read_api_section(const YAML::Node& node, const std::string& key, const YAML::Mark& mark,
                       const api_fail& fail, api::api_options& out);
 
+/// A secret written as {env: VARIABLE} or {file: path} (token values, the Knowledge Platform's
+/// signing secret): its resolved value. Messages name the variable or the file, never a value.
+std::string read_secret(const YAML::Node& node, const std::string& key, const YAML::Mark& mark,
+                        const api_fail& fail);
+
 /// Settings when the file has no `api:` key: anonymous only because no token exists and the
 /// default address is loopback.
 void default_api_section(api::api_options& out);
