@@ -27,6 +27,11 @@ void policy_registry::put(domain::tenant_policy p) {
   by_tenant_[shared->tenant] = std::move(shared);
 }
 
+bool policy_registry::has(const std::string& tenant) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  return by_tenant_.count(tenant) > 0;
+}
+
 std::map<std::string, std::shared_ptr<const domain::tenant_policy>> policy_registry::all() const {
   std::shared_lock<std::shared_mutex> lock(mu_);
   return by_tenant_;

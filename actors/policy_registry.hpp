@@ -18,6 +18,8 @@ public:
   std::shared_ptr<const domain::tenant_policy> get(const std::string& tenant) const;
   /// Publishes `p` for p.tenant (callers validate and persist first).
   void put(domain::tenant_policy p);
+  /// Whether a policy was applied for `tenant` (the default one does not count).
+  bool has(const std::string& tenant) const;
   /// Every published policy (for listing and tests).
   std::map<std::string, std::shared_ptr<const domain::tenant_policy>> all() const;
 

@@ -30,9 +30,11 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 namespace {
 
 std::vector<std::string> operator_scopes() {
-  // A tenant's operators own its escalation policy, so they may read and change it.
+  // A tenant's operators own its escalation policy and SLOs, so they may read and change them.
   return {std::string{scope::incidents_read}, std::string{scope::incidents_write},
-          std::string{scope::policy_read}, std::string{scope::policy_write}};
+          std::string{scope::policy_read},    std::string{scope::policy_write},
+          std::string{scope::slo_read},       std::string{scope::slo_write},
+          std::string{scope::feedback_read}};
 }
 
 } // namespace

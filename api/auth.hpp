@@ -16,14 +16,22 @@ namespace tocsin::api {
 /// What a call may do. "incidents:read" covers Get, List and Watch; "incidents:write" covers
 /// Open and every transition; "admin" covers Stats, DeliveryStats and dead letters (a tenant
 /// token reaches its own tenant's delivery stats and dead letters without it); "policy:read"
-/// covers PolicyService.Get and "policy:write" Apply. Tenant tokens and anonymous callers hold
-/// incidents:* and policy:*.
+/// covers PolicyService.Get and "policy:write" Apply; "slo:read" covers SloService Get, List and
+/// Status, "slo:write" Apply and Delete. Tenant tokens and anonymous callers hold incidents:*,
+/// policy:* and slo:*. "telemetry:write" lets a service token (e.g. an OpenTelemetry collector)
+/// send OTLP for the tenants it may act for; tenant tokens and anonymous callers need no scope
+/// for OTLP (api/otlp_ingest.hpp).
 namespace scope {
 constexpr std::string_view incidents_read = "incidents:read";
 constexpr std::string_view incidents_write = "incidents:write";
 constexpr std::string_view admin = "admin";
 constexpr std::string_view policy_read = "policy:read";
 constexpr std::string_view policy_write = "policy:write";
+constexpr std::string_view slo_read = "slo:read";
+constexpr std::string_view slo_write = "slo:write";
+constexpr std::string_view telemetry_write = "telemetry:write";
+/// FeedbackService List, Get and QualityScores; tenant tokens and anonymous callers hold it.
+constexpr std::string_view feedback_read = "feedback:read";
 } // namespace scope
 
 /// The authenticated caller of one RPC.

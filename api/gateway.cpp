@@ -6,8 +6,12 @@
 #include "api/auth.hpp"
 #include "api/blocking_pool.hpp"
 #include "api/event_tailer.hpp"
+#include "api/feedback_service.hpp"
 #include "api/incident_service.hpp"
 #include "api/policy_service.hpp"
+#include "api/slo_service.hpp"
+#include "api/subscription_service.hpp"
+#include "api/subscription_tailer.hpp"
 #include "api/service_env.hpp"
 
 #include <absl/synchronization/mutex.h>
@@ -50,7 +54,9 @@ void stop_bridges(service_env& env) {
 }
 
 const char* const service_names[] = {"", "tocsin.v1.IncidentService", "tocsin.v1.AdminService",
-                                     "tocsin.v1.PolicyService"};
+                                     "tocsin.v1.PolicyService", "tocsin.v1.SloService",
+                                     "tocsin.v1.FeedbackService",
+                                     "tocsin.v1.SubscriptionService"};
 
 } // namespace
 
@@ -62,6 +68,10 @@ struct gateway::impl {
   std::unique_ptr<incident_service> incidents;
   std::unique_ptr<admin_service> admin;
   std::unique_ptr<policy_service> policy;
+  std::unique_ptr<slo_service> slo;
+  std::unique_ptr<feedback_service> feedback;
+  std::unique_ptr<subscription_tailer> subscriptions;
+  std::unique_ptr<subscription_service> subscribe;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
 };
@@ -97,6 +107,14 @@ domain::error gateway::start(const api_options& opts, caf::actor_system& sys, ca
   m.env->store = &st;
   m.env->policies = std::move(links.policies);
   m.env->delivery_stats = std::move(links.delivery_stats);
+  m.env->slos = std::move(links.slos);
+  m.env->replay_dead_letter = std::move(links.replay_dead_letter);
+  m.env->feedback = std::move(links.feedback);
+  m.env->feedback_topic = links.feedback_topic;
+  m.env->governance_topic = links.governance_topic;
+  m.subscriptions =
+    std::make_unique<subscription_tailer>(st, links.feedback_topic, links.governance_topic);
+  m.env->subscriptions = m.subscriptions.get();
   m.env->auth = m.auth.get();
   m.env->pool = m.pool.get();
   m.env->tailer = m.tailer.get();
@@ -109,6 +127,9 @@ domain::error gateway::start(const api_options& opts, caf::actor_system& sys, ca
   m.incidents = std::make_unique<incident_service>(*m.env);
   m.admin = std::make_unique<admin_service>(*m.env);
   m.policy = std::make_unique<policy_service>(*m.env);
+  m.slo = std::make_unique<slo_service>(*m.env);
+  m.feedback = std::make_unique<feedback_service>(*m.env);
+  m.subscribe = std::make_unique<subscription_service>(*m.env);
 
   // Debian's abseil is built with Mutex deadlock detection on: a cycle graph update on every
   // lock, a few percent of the API's CPU. It is a debugging aid, so it is off while we serve.
@@ -120,6 +141,9 @@ domain::error gateway::start(const api_options& opts, caf::actor_system& sys, ca
   builder.RegisterService(m.incidents.get());
   builder.RegisterService(m.admin.get());
   builder.RegisterService(m.policy.get());
+  builder.RegisterService(m.slo.get());
+  builder.RegisterService(m.feedback.get());
+  builder.RegisterService(m.subscribe.get());
   m.server = builder.BuildAndStart();
   if (!m.server || m.port == 0) {
     m.server.reset();
@@ -128,6 +152,7 @@ domain::error gateway::start(const api_options& opts, caf::actor_system& sys, ca
     return domain::make_error(errc::unavailable, "cannot listen on " + opts.listen);
   }
   m.tailer->start();
+  m.subscriptions->start();
   if (auto* health = m.server->GetHealthCheckService())
     for (const char* name : service_names)
       health->SetServingStatus(name, true);
@@ -147,6 +172,7 @@ void gateway::stop() {
   if (auto* health = m.server->GetHealthCheckService())
     health->Shutdown();
   m.tailer->stop();
+  m.subscriptions->stop();
   m.server->Shutdown(std::chrono::system_clock::now() + shutdown_grace);
   m.server->Wait();
   m.pool->stop();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "api/api_options.hpp"
+#include "api/dead_letter_replay.hpp"
 #include "domain/error.hpp"
 #include "persistence/store.hpp"
 
@@ -20,6 +21,10 @@ namespace tocsin::actors {
 struct channel_stats;
 } // namespace tocsin::actors
 
+namespace tocsin::persistence {
+class topic_log;
+} // namespace tocsin::persistence
+
 namespace tocsin::api {
 
 /// Optional parts of the engine the gateway serves besides the router. Each one unset makes
@@ -31,6 +36,18 @@ struct gateway_links {
   /// A function rather than the notifier keeps api/ independent of its lifetime; called on a
   /// blocking-pool thread, so it may take a lock. Must stay callable until stop() returns.
   std::function<std::vector<actors::channel_stats>()> delivery_stats;
+  /// slo_runtime::manager(): SloService goes through it.
+  caf::actor slos;
+  /// Replays OTLP dead letters (AdminService.ReplayDeadLetter), e.g. otlp_receivers::replayer().
+  /// Must stay callable until stop() returns.
+  dead_letter_replayer replay_dead_letter;
+  /// actors::feedback_service::actor() and the "feedback" topic: FeedbackService reads items
+  /// from the topic and quality scores from the actor. Both must outlive stop().
+  caf::actor feedback;
+  persistence::topic_log* feedback_topic = nullptr;
+  /// The "governance" topic: SubscriptionService serves it (with "feedback" above and the
+  /// incident journal). Unset: Subscribe to it answers UNAVAILABLE. Must outlive stop().
+  persistence::topic_log* governance_topic = nullptr;
 };
 
 class gateway {

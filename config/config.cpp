@@ -9,6 +9,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -125,6 +127,18 @@ public:
     return *n;
   }
 
+  // A finite decimal number in [lo, hi] ("0.3", "1e3").
+  double number(const field& f, double lo, double hi) const {
+    const std::string what = "a number between " + fmt_number(lo) + " and " + fmt_number(hi);
+    const std::string text = scalar(f, what);
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(text.c_str(), &end);
+    if (errno != 0 || end != text.c_str() + text.size() || !std::isfinite(v) || v < lo || v > hi)
+      expected(f, what);
+    return v;
+  }
+
   std::uint64_t size(const field& f, std::uint64_t lo) const {
     const std::string what = "a size of at least " + std::to_string(lo) +
                              " bytes, such as 4GiB (units: B, KiB, MiB, GiB, TiB)";
@@ -157,6 +171,12 @@ public:
   }
 
 private:
+  static std::string fmt_number(double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+  }
+
   static std::string names(const section& handlers) {
     std::string out;
     for (const auto& h : handlers)
@@ -332,11 +352,62 @@ section slo_section(const walker& w, tocsin_config::slo_settings& s) {
   };
 }
 
+section knowledge_platform_section(const walker& w,
+                                   tocsin_config::knowledge_platform_settings& k) {
+  using std::chrono::milliseconds;
+  return {
+    {"url", [&](const field& f) {
+       k.url = w.scalar(f, "an http:// or https:// URL");
+       if (k.url.rfind("http://", 0) != 0 && k.url.rfind("https://", 0) != 0)
+         w.expected(f, "an http:// or https:// URL");
+     }},
+    {"secret", [&](const field& f) {
+       k.secret = read_secret(f.value, f.key, f.mark,
+                              [&](const YAML::Mark& m, const std::string& key,
+                                  const std::string& what) { w.fail(m, key, what); });
+     }},
+    {"timeout", [&](const field& f) {
+       k.timeout = w.duration(f, milliseconds{10}, std::chrono::hours{1}, "10ms and 1h");
+     }},
+    {"backoff_base", [&](const field& f) {
+       k.backoff_base = w.duration(f, milliseconds{1}, std::chrono::hours{1}, "1ms and 1h");
+     }},
+    {"backoff_max", [&](const field& f) {
+       k.backoff_max = w.duration(f, milliseconds{1}, std::chrono::hours{24}, "1ms and 24h");
+     }},
+  };
+}
+
+section cost_section(const walker& w, tocsin_config::cost_settings& c,
+                     YAML::Mark& window_mark) {
+  using std::chrono::milliseconds;
+  constexpr double big = 1e15;
+  return {
+    {"enabled", [&](const field& f) { c.enabled = w.choice(f, {"true", "false"}) == "true"; }},
+    {"metric", [&](const field& f) { c.metric = w.scalar(f, "a metric name"); }},
+    {"window", [&](const field& f) {
+       window_mark = f.mark;
+       c.window = w.duration(f, milliseconds{1}, std::chrono::hours{24}, "1ms and 24h");
+     }},
+    {"alpha", [&](const field& f) {
+       c.alpha = w.number(f, 0, 1);
+       if (c.alpha == 0)
+         w.expected(f, "a number above 0 and at most 1");
+     }},
+    {"deviation", [&](const field& f) { c.deviation = w.number(f, 0, 1000); }},
+    {"min_ratio", [&](const field& f) { c.min_ratio = w.number(f, 0, 1e6); }},
+    {"min_volume", [&](const field& f) { c.min_volume = w.number(f, 0, big); }},
+    {"warmup", [&](const field& f) { c.warmup = w.whole(f, 0, 100'000); }},
+    {"relearn_after", [&](const field& f) { c.relearn_after = w.whole(f, 1, 100'000); }},
+  };
+}
+
 void read_root(const walker& w, const YAML::Node& root, tocsin_config& cfg) {
   if (!root.IsMap() && !root.IsNull())
     w.fail(root.Mark(), "", "expected a map of settings at the top level, got " + describe(root));
   bool api_seen = false;
   YAML::Mark tiers_mark = root.Mark();
+  YAML::Mark cost_window_mark = root.Mark();
   const section top = {
     {"data_dir", [&](const field& f) { cfg.data_dir = w.scalar(f, "a directory path"); }},
     {"log", [&](const field& f) { w.walk_section(f, log_section(w, cfg)); }},
@@ -349,6 +420,14 @@ void read_root(const walker& w, const YAML::Node& root, tocsin_config& cfg) {
        w.walk_section(f, aggregation_section(w, cfg.aggregation, tiers_mark));
      }},
     {"slo", [&](const field& f) { w.walk_section(f, slo_section(w, cfg.slo)); }},
+    {"cost", [&](const field& f) {
+       w.walk_section(f, cost_section(w, cfg.cost, cost_window_mark));
+     }},
+    {"knowledge_platform", [&](const field& f) {
+       w.walk_section(f, knowledge_platform_section(w, cfg.knowledge_platform));
+       if (cfg.knowledge_platform.backoff_max < cfg.knowledge_platform.backoff_base)
+         w.fail(f.mark, f.key + ".backoff_max", "must not be below backoff_base");
+     }},
     {"api", [&](const field& f) {
        read_api_section(
          f.value, f.key, f.mark,
@@ -362,6 +441,11 @@ void read_root(const walker& w, const YAML::Node& root, tocsin_config& cfg) {
   w.walk(root, "", top);
   if (auto err = domain::validate(cfg.aggregation.windows); err.code != domain::errc::ok)
     w.fail(tiers_mark, "aggregation", err.message);
+  // Detector windows are sums of whole aggregation windows.
+  const auto cost_window = to_nanos(cfg.cost.window);
+  if (cost_window % cfg.aggregation.windows.resolution() != 0)
+    w.fail(cost_window_mark, "cost.window",
+           "must be a multiple of the aggregation resolution (the first tier's)");
   if (!api_seen)
     default_api_section(cfg.api);
   cfg.store.dir = cfg.data_dir;

@@ -46,7 +46,7 @@ struct tocsin_config {
     std::size_t max_body = std::size_t{16} << 20; // request body / gRPC message limit, bytes
     /// Telemetry items (spans, points, records) handed to aggregators and not yet folded; a
     /// request that would go beyond is answered RESOURCE_EXHAUSTED / 429 with retry_after.
-    std::uint64_t max_queued = 2'000'000;
+    std::uint64_t max_queued = 500'000; // about 120 MB of queued observations
     std::chrono::milliseconds retry_after{1000};
     /// Refuse (and dead-letter) telemetry of a tenant that has no escalation policy yet.
     bool require_known_tenant = false;
@@ -77,6 +77,31 @@ struct tocsin_config {
   } slo;
   /// The SLOs load_config read from slo.files (parse_config leaves this empty).
   std::vector<domain::slo_definition> slos;
+
+  /// `cost:` cost-anomaly detection (actors/cost_detector.hpp; the method in
+  /// domain/cost_anomaly.hpp). Closed windows of `metric` are summed per tenant and per
+  /// artifact.id into windows of `window` (a multiple of the aggregation resolution).
+  struct cost_settings {
+    bool enabled = true;
+    std::string metric = "llm.cost";
+    std::chrono::milliseconds window{60'000};
+    double alpha = 0.3;      // EWMA weight of the newest window, (0, 1]
+    double deviation = 3;    // anomalous at >= mean + deviation * stddev ...
+    double min_ratio = 1.5;  // ... and >= mean * min_ratio ...
+    double min_volume = 1;   // ... and >= min_volume (the metric's unit)
+    std::uint32_t warmup = 5;         // windows that only teach the baseline
+    std::uint32_t relearn_after = 30; // windows of a lasting excursion before it is the new level
+  } cost;
+
+  /// `knowledge_platform:` where the relay of the `feedback` topic POSTs each item
+  /// (actors/topic_relay.hpp); no relay while url is empty.
+  struct knowledge_platform_settings {
+    std::string url;    // http:// or https://
+    std::string secret; // {env: VAR} or {file: path}, resolved; signs bodies; never logged
+    std::chrono::milliseconds timeout{10'000};      // per attempt, connect included
+    std::chrono::milliseconds backoff_base{500};    // retries back off from here ...
+    std::chrono::milliseconds backoff_max{60'000};  // ... up to this, for as long as it is down
+  } knowledge_platform;
 };
 
 /// Reads and parses a YAML file. Errors (errc::invalid_argument; errc::not_found when the file

@@ -31,7 +31,7 @@ domain::error open_databases(store_core& core) {
                        {"cursors", &d.cursors},     {"dead_letters", &d.dead_letters},
                        {"windows", &d.windows},     {"definitions", &d.definitions},
                        {"catalog", &d.catalog},     {"traces", &d.traces},
-                       {"notifications", &d.notifications}};
+                       {"notifications", &d.notifications}, {"topics", &d.topics}};
   for (const auto& n : all)
     if (int rc = mdb_dbi_open(t.get(), n.name, MDB_CREATE, n.dbi); rc != MDB_SUCCESS)
       return lmdb::to_error(rc, std::string("opening DB ") + n.name);

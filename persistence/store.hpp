@@ -8,9 +8,11 @@
 #include "domain/error.hpp"
 #include "domain/incident.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -90,6 +92,8 @@ enum class kv_db : std::uint8_t {
   dead_letters,  // dead letters: "<kind>/<id>" → record
   definitions,   // policies, SLOs: "<kind>/<name>" → definition
   deadlines,     // the deadline index (keys from deadline_key())
+  windows,       // closed aggregation windows (actors/series_persistence.hpp)
+  topics,        // partitioned topic logs beside the journal (persistence/topic_log.hpp)
 };
 
 struct kv_op {
@@ -145,6 +149,12 @@ struct incident_page {
   std::string next_page_token; // empty when there is no further page
 };
 
+/// Upper bounds (microseconds) of the journal commit latency buckets in store_stats; one more
+/// bucket counts everything above the last bound.
+inline constexpr std::uint32_t commit_latency_bounds_us[] = {
+  50, 100, 250, 500, 1'000, 2'500, 5'000, 10'000, 25'000, 50'000, 100'000, 250'000, 1'000'000};
+inline constexpr std::size_t commit_latency_buckets = std::size(commit_latency_bounds_us) + 1;
+
 struct store_stats {
   std::uint64_t commits = 0;        // write transactions committed
   std::uint64_t appends = 0;        // append requests answered ok
@@ -153,6 +163,17 @@ struct store_stats {
   std::uint64_t conflicts = 0;      // requests refused with version_conflict
   std::uint64_t index_flushes = 0;
   std::uint64_t index_pending = 0;  // aggregate-index entries not yet written
+  /// Group-commit latency, write txn begin to durable commit (fsync included): commits per
+  /// bucket of commit_latency_bounds_us (not cumulative) and the sum of all, in nanoseconds.
+  std::array<std::uint64_t, commit_latency_buckets> commit_latency{};
+  std::uint64_t commit_latency_sum_ns = 0;
+};
+
+/// Incidents of one tenant in one status (store::count_incidents).
+struct incident_count {
+  std::string tenant;
+  domain::incident_status status = domain::incident_status::open;
+  std::uint64_t count = 0;
 };
 
 class store {
@@ -204,6 +225,11 @@ public:
   /// acknowledged append (the catalog trails the journal like the aggregate index does).
   virtual domain::result<incident_page> list_incidents(const incident_filter& filter) {
     return domain::make_error(domain::errc::unavailable, "list_incidents is not implemented");
+  }
+  /// Incidents per (tenant, status) over the whole catalog, acknowledged appends included.
+  /// O(incidents): for /metrics, which caches the answer.
+  virtual domain::result<std::vector<incident_count>> count_incidents() {
+    return domain::make_error(domain::errc::unavailable, "count_incidents is not implemented");
   }
   /// Number of write transactions committed so far (monotonic). Tailers use it to wait for news.
   virtual std::uint64_t commit_count() { return 0; }

@@ -8,7 +8,9 @@
 #include "persistence/pending_index.hpp"
 #include "persistence/store.hpp"
 
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -26,7 +28,8 @@ struct databases {
   MDB_dbi cursors = 0;      // "<consumer>/<partition>" → offset
   MDB_dbi dead_letters = 0; // "<kind>/<id>" → dead letter record
   MDB_dbi notifications = 0; // the notifier's stream: notification id → record
-  MDB_dbi windows = 0;      // reserved
+  MDB_dbi windows = 0;      // closed aggregation windows (kv_db::windows)
+  MDB_dbi topics = 0;       // topic logs and their key index (persistence/topic_log.hpp)
   MDB_dbi definitions = 0;  // "<kind>/<name>" → definition (policies, later SLOs)
   MDB_dbi catalog = 0;      // tenant \0 id(16) → IncidentSummary (trails the journal)
   MDB_dbi traces = 0;       // trace id \0 id(16) → tenant (trails the journal)
@@ -38,6 +41,8 @@ struct databases {
     case kv_db::dead_letters: return dead_letters;
     case kv_db::definitions: return definitions;
     case kv_db::deadlines: return deadlines;
+    case kv_db::windows: return windows;
+    case kv_db::topics: return topics;
     }
     return definitions;
   }
@@ -50,6 +55,19 @@ struct store_counters {
   std::atomic<std::uint64_t> refused_full{0};
   std::atomic<std::uint64_t> conflicts{0};
   std::atomic<std::uint64_t> index_flushes{0};
+  // Commit latency histogram (store_stats::commit_latency); written by the writer thread only.
+  std::array<std::atomic<std::uint64_t>, commit_latency_buckets> commit_latency{};
+  std::atomic<std::uint64_t> commit_latency_sum_ns{0};
+
+  void record_commit(std::chrono::nanoseconds took) {
+    const auto us = static_cast<std::uint64_t>(took.count() / 1000);
+    std::size_t b = 0;
+    while (b < std::size(commit_latency_bounds_us) && us > commit_latency_bounds_us[b])
+      ++b;
+    commit_latency[b].fetch_add(1, std::memory_order_relaxed);
+    commit_latency_sum_ns.fetch_add(static_cast<std::uint64_t>(took.count()),
+                                    std::memory_order_relaxed);
+  }
 };
 
 struct store_core {

@@ -93,6 +93,9 @@ client::client(const connection_options& opts) : opts_(opts) {
   incidents_ = pb::IncidentService::NewStub(channel_);
   admin_ = pb::AdminService::NewStub(channel_);
   policies_ = pb::PolicyService::NewStub(channel_);
+  slos_ = pb::SloService::NewStub(channel_);
+  feedback_ = pb::FeedbackService::NewStub(channel_);
+  subscriptions_ = pb::SubscriptionService::NewStub(channel_);
 }
 
 std::unique_ptr<grpc::ClientContext> client::context(bool with_deadline) const {

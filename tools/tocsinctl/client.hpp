@@ -32,6 +32,9 @@ public:
   pb::IncidentService::Stub& incidents() { return *incidents_; }
   pb::AdminService::Stub& admin() { return *admin_; }
   pb::PolicyService::Stub& policies() { return *policies_; }
+  pb::SloService::Stub& slos() { return *slos_; }
+  pb::FeedbackService::Stub& feedback() { return *feedback_; }
+  pb::SubscriptionService::Stub& subscriptions() { return *subscriptions_; }
   const connection_options& options() const { return opts_; }
 
   /// A context with the bearer token and, when `with_deadline`, the --timeout deadline.
@@ -46,6 +49,9 @@ private:
   std::unique_ptr<pb::IncidentService::Stub> incidents_;
   std::unique_ptr<pb::AdminService::Stub> admin_;
   std::unique_ptr<pb::PolicyService::Stub> policies_;
+  std::unique_ptr<pb::SloService::Stub> slos_;
+  std::unique_ptr<pb::FeedbackService::Stub> feedback_;
+  std::unique_ptr<pb::SubscriptionService::Stub> subscriptions_;
 };
 
 /// Silences gRPC's own logging: a failed call must produce one line, not a stack of noise.

@@ -24,6 +24,11 @@ void add_event_commands(CLI::App& app, cli_state& st);
 void add_admin_commands(CLI::App& app, cli_state& st);
 void add_policy_commands(CLI::App& app, cli_state& st);
 void add_deadletter_commands(CLI::App& app, cli_state& st);
+void add_slo_commands(CLI::App& app, cli_state& st);
+/// `feedback list|get` and `quality list` (commands_feedback.cpp).
+void add_feedback_commands(CLI::App& app, cli_state& st);
+/// `subscribe TOPIC --consumer NAME` (commands_subscribe.cpp).
+void add_subscribe_command(CLI::App& app, cli_state& st);
 /// `admin delivery`, registered on the `admin` subcommand.
 void add_admin_delivery_command(CLI::App& admin, cli_state& st);
 

@@ -18,9 +18,17 @@ const char* const examples = R"(Examples:
   tocsinctl events watch --from-beginning -o json
   tocsinctl policy apply -f config/tenants/acme.yaml
   tocsinctl policy get -o yaml > acme.yaml   # secrets show as "***": applying it keeps them
+  tocsinctl slo apply -f config/slo/example-slo.yaml
+  tocsinctl slo status checkout-availability
   tocsinctl deadletters list
   tocsinctl deadletters show notification/5f0c0e0d8a1b4c2d9e3f4a5b6c7d8e9f -o json
+  tocsinctl deadletters list --kind otlp
+  tocsinctl deadletters replay otlp/01JDX3M9QK8V6T2R4N7B5C0A1Z
   tocsinctl admin delivery
+  tocsinctl feedback list --artifact planner-v3 --category correctness
+  tocsinctl feedback get fb-3f1c0e0d8a1b4c2d
+  tocsinctl quality list --kind agent -o json
+  tocsinctl subscribe feedback --consumer kp --commit --limit 10
   TOCSIN_SERVER=tocsin:7117 TOCSIN_TOKEN=$(cat token) tocsinctl incident list
 
 Exit codes: 0 success, 1 refused by the server (its message is printed) or server unreachable,
@@ -57,6 +65,9 @@ int main(int argc, char** argv) {
   tocsinctl::add_admin_commands(app, st);
   tocsinctl::add_policy_commands(app, st);
   tocsinctl::add_deadletter_commands(app, st);
+  tocsinctl::add_slo_commands(app, st);
+  tocsinctl::add_feedback_commands(app, st);
+  tocsinctl::add_subscribe_command(app, st);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,13 +1,12 @@
-// tocsind: loads the config, opens the LMDB store, starts the actor engine and the operator API
-// and serves until SIGINT/SIGTERM, then stops in order (operator API, engine, actor system,
-// store). Exit codes: 0 clean stop, 1 start-up failure (store, engine, API address), 2 usage or
-// configuration error.
+// tocsind: loads the config, opens the LMDB store, starts the actor engine, the aggregation, the
+// OTLP receivers and the operator API and serves until SIGINT/SIGTERM, then stops in order (OTLP
+// receivers, operator API, aggregation, cost detector, feedback service, engine, journal
+// consumers, actor system, store). Exit codes: 0 clean stop, 1 start-up failure (store, engine,
+// API address), 2 usage or configuration error.
 #include "actors/engine.hpp"
-#include "actors/messages.hpp"
-#include "actors/notifier.hpp"
-#include "api/gateway.hpp"
 #include "cli.hpp"
 #include "config/config.hpp"
+#include "daemon.hpp"
 #include "persistence/store.hpp"
 
 #include <caf/actor_system.hpp>
@@ -60,7 +59,7 @@ void init_logging(const std::string& level) {
   spdlog::set_default_logger(std::move(logger));
 }
 
-// Runs the engine on an open store until a stop signal; returns the process exit code.
+// Runs every component on an open store until a stop signal; returns the process exit code.
 int serve(persistence::store& st, const config::tocsin_config& cfg) {
   actors::system_clock clock;
   caf::actor_system_config caf_cfg;
@@ -68,55 +67,17 @@ int serve(persistence::store& st, const config::tocsin_config& cfg) {
   actors::prepare_system_config(caf_cfg, cfg.scheduler);
   caf::actor_system system{caf_cfg};
   {
-    actors::engine_options opts;
-    opts.passivate_after = cfg.passivate_after;
-    actors::engine eng{system, st, clock, opts};
-    if (auto err = eng.init_error(); err.code != domain::errc::ok) {
-      spdlog::error("cannot load stored policies: {}", err.message);
-      return 1;
-    }
-    if (auto err = eng.apply_config_policies(cfg.policies); err.code != domain::errc::ok) {
-      spdlog::error("cannot apply config policies: {}", err.message);
-      return 1;
-    }
-    for (const auto& [tenant, p] : eng.policies().all())
-      spdlog::info("policy for tenant {}: {} channel(s), {} step(s)", tenant, p->channels.size(),
-                   p->steps.size());
-    std::unique_ptr<actors::notifier> notifier;
-    if (cfg.notifier.enabled) {
-      actors::notifier_options nopts;
-      nopts.max_attempts = cfg.notifier.max_attempts;
-      nopts.backoff_base = cfg.notifier.backoff_base;
-      nopts.backoff_max = cfg.notifier.backoff_max;
-      nopts.attempt_timeout = cfg.notifier.attempt_timeout;
-      nopts.external_url = cfg.notifier.external_url;
-      notifier = std::make_unique<actors::notifier>(st, eng.policies(), nopts);
-      if (auto err = notifier->start(); err.code != domain::errc::ok) {
-        spdlog::error("cannot start the notifier: {}", err.message);
-        return 1;
-      }
-    }
-    // The operator API serves only once the engine can answer, and stops before it.
-    api::gateway gateway;
-    api::gateway_links links{eng.policy_manager(), {}};
-    if (notifier) // called on API threads until gateway.stop(), which comes first below
-      links.delivery_stats = [n = notifier.get()] { return n->stats(); };
-    if (auto err = gateway.start(cfg.api, system, eng.router(), st, std::move(links));
-        err.code != domain::errc::ok) {
-      spdlog::error("cannot start the operator API: {}", err.message);
-      eng.shutdown();
+    tocsind::daemon d{st, cfg, system, clock};
+    if (auto err = d.start(); err.code != domain::errc::ok) {
+      spdlog::error("{}", err.message);
       return 1;
     }
     spdlog::info("tocsind ready: data_dir={} partitions={}", st.options().dir,
                  st.options().partitions);
     const int sig = wait_for_stop_signal();
     spdlog::info("shutting down (signal {})", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    gateway.stop();
-    eng.shutdown();
-    if (notifier) // after the engine: what it journaled last is consumed, or stays for next time
-      notifier->stop();
-  }
-  return 0; // `system` is destroyed here, after every actor is done
+  } // d stops every component in order here, before the actor system goes
+  return 0;
 }
 
 int run(const tocsind::cli_options& cli) {
