@@ -3,7 +3,9 @@
 // never log them.
 #pragma once
 
+#include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tocsin::api {
@@ -21,6 +23,11 @@ struct service_token {
                                     // "subscribe:<topic>" (e.g. subscribe:feedback)
   std::vector<std::string> tenants; // tenants it may act for; "*" = all
 };
+
+/// Scopes a service token may carry (api/auth.hpp checks them), besides "subscribe:<topic>".
+inline constexpr std::array<std::string_view, 9> service_scopes = {
+  "incidents:read", "incidents:write", "admin",     "policy:read",    "policy:write",
+  "slo:read",       "slo:write",       "telemetry:write", "feedback:read"};
 
 struct api_options {
   std::string listen = "127.0.0.1:7117";

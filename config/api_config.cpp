@@ -120,8 +120,17 @@ private:
 };
 
 bool known_scope(const std::string& s) {
-  return s == "incidents:read" || s == "incidents:write" || s == "admin" || s == "telemetry:write"
-         || s == "feedback:read" || (s.rfind("subscribe:", 0) == 0 && s.size() > 10);
+  for (auto known : api::service_scopes)
+    if (s == known)
+      return true;
+  return s.rfind("subscribe:", 0) == 0 && s.size() > 10;
+}
+
+std::string scope_list() {
+  std::string out;
+  for (auto known : api::service_scopes)
+    out.append(known).append(", ");
+  return out + "subscribe:<topic>";
 }
 
 bool loopback(const std::string& listen) {
@@ -152,9 +161,8 @@ void read_service_token(const reader& r, const node_at& n, api::api_options& out
                 s.scopes = r.strings(g, "scope");
                 for (const auto& sc : s.scopes)
                   if (!known_scope(sc))
-                    r.fail(g.mark, g.key, "unknown scope \"" + sc + "\" (expected incidents:read, "
-                                            "incidents:write, admin, telemetry:write, "
-                                            "feedback:read or subscribe:<topic>)");
+                    r.fail(g.mark, g.key,
+                           "unknown scope \"" + sc + "\" (expected one of " + scope_list() + ")");
               }},
              {"tenants", [&](const node_at& g) {
                 s.tenants = r.strings(g, "tenant id or \"*\"");
