@@ -145,11 +145,19 @@ void enter(incident_state& s, incident_status to, timestamp at) {
   s.entered_at[static_cast<std::size_t>(to)] = at;
 }
 
-// The first exemplars are kept: they are the ones that explain why the incident opened.
+bool same_sample(const exemplar& a, const exemplar& b) {
+  return a.trace_id.empty() && a.span_id.empty() ? a == b
+                                                 : a.trace_id == b.trace_id && a.span_id == b.span_id;
+}
+
+// The first exemplars are kept: they are the ones that explain why the incident opened. A repeat
+// of an ongoing breach re-sends its window's exemplars; a sample already kept is not kept twice,
+// so the slots go to new evidence.
 void keep_exemplars(std::vector<exemplar>& kept, const std::vector<exemplar>& more) {
   for (const auto& e : more) {
     if (kept.size() >= max_exemplars) return;
-    kept.push_back(e);
+    if (std::none_of(kept.begin(), kept.end(), [&](const exemplar& k) { return same_sample(k, e); }))
+      kept.push_back(e);
   }
 }
 

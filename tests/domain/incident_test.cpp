@@ -289,3 +289,25 @@ TEST_CASE("event names and times", "[incident]") {
   CHECK(command_name(repeat_signal{}) == "repeat");
   CHECK(command_name(begin_investigation{}) == "investigate");
 }
+
+TEST_CASE("a repeat re-sending kept exemplars leaves the slots to new evidence", "[incident]") {
+  auto s = step({}, open_cmd(), 10);
+  REQUIRE(s.exemplars.size() == 1);
+  const auto first = s.exemplars.front();
+  // An ongoing breach repeats with its window's samples: the opening one again, and a new one.
+  auto again = first;
+  again.at = 20; // the same span seen in a later evaluation
+  auto evs = decide(s, repeat_signal{{again, sample(7, 20)}}, 20);
+  REQUIRE(evs.ok());
+  s = apply(s, evs->front());
+  REQUIRE(s.exemplars.size() == 2);
+  CHECK(s.exemplars[0] == first);
+  CHECK(s.exemplars[1] == sample(7, 20));
+  // Exemplars without ids (metric points) are told apart by their whole content.
+  exemplar metric_a{"", "", "art", "", "", 1.5, 30};
+  exemplar metric_b{"", "", "art", "", "", 2.5, 30};
+  evs = decide(s, repeat_signal{{metric_a, metric_a, metric_b}}, 30);
+  REQUIRE(evs.ok());
+  s = apply(s, evs->front());
+  CHECK(s.exemplars.size() == 4);
+}
