@@ -6,10 +6,9 @@
 #include "actors/aggregation_messages.hpp"
 #include "actors/engine.hpp"
 #include "actors/series_persistence.hpp"
-#include "support/temp_dir.hpp"
+#include "support/actor_stack.hpp"
+#include "support/eventually.hpp"
 
-#include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include <catch2/catch.hpp>
@@ -17,42 +16,20 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 using namespace tocsin;
 using domain::nanos_per_milli;
 using domain::nanos_per_second;
 using domain::timestamp;
+using test::eventually;
 
 namespace {
 
 constexpr timestamp sec = nanos_per_second;
 constexpr timestamp ms = nanos_per_milli;
 constexpr timestamp t0 = 472'222 * 3600 * sec; // hour-aligned
-
-// Shards read the clock on their own threads while the test moves it.
-class atomic_clock final : public domain::clock {
-public:
-  explicit atomic_clock(timestamp t) : now_(t) {}
-  timestamp now() const override { return now_.load(); }
-  void set(timestamp t) { now_.store(t); }
-
-private:
-  std::atomic<timestamp> now_;
-};
-
-bool eventually(const std::function<bool()>& cond,
-                std::chrono::milliseconds limit = std::chrono::seconds(20)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return cond();
-}
 
 domain::window_config test_windows() {
   domain::window_config w;
@@ -61,20 +38,11 @@ domain::window_config test_windows() {
   return w;
 }
 
-struct aggregation_fixture {
-  test::temp_dir dir{"tocsin-aggregation"};
-  atomic_clock clock{t0};
-  persistence::store_options store_opts;
+struct aggregation_fixture : test::actor_stack {
   actors::aggregation_options opts;
-  std::unique_ptr<caf::actor_system_config> cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::unique_ptr<persistence::store> store;
   std::unique_ptr<actors::aggregation> agg;
 
-  aggregation_fixture() {
-    store_opts.dir = dir.path();
-    store_opts.partitions = 16;
-    store_opts.map_size = std::size_t{256} << 20;
+  aggregation_fixture() : actor_stack("tocsin-aggregation", t0) {
     opts.shards = 3;
     opts.windows = test_windows();
     opts.tick = std::chrono::milliseconds(10);
@@ -83,22 +51,14 @@ struct aggregation_fixture {
 
   void start() {
     REQUIRE(domain::validate(opts.windows).code == domain::errc::ok);
-    auto st = persistence::store::open(store_opts);
-    REQUIRE(st.ok());
-    store = std::move(*st);
-    cfg = std::make_unique<caf::actor_system_config>();
-    actors::prepare_system_config(*cfg);
-    sys = std::make_unique<caf::actor_system>(*cfg);
+    open_stack();
     agg = std::make_unique<actors::aggregation>(*sys, *store, clock, opts);
   }
 
   void stop() {
     if (agg) agg->stop();
     agg.reset();
-    sys.reset();
-    cfg.reset();
-    if (store) store->close();
-    store.reset();
+    close_stack();
   }
 
   domain::range_sum query(const domain::series_key& k, timestamp from, timestamp to) {

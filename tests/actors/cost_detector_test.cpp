@@ -12,23 +12,22 @@
 #include "persistence/feedback_codec.hpp"
 #include "persistence/governance_codec.hpp"
 #include "persistence/topic_log.hpp"
-#include "support/shared_clock.hpp"
-#include "support/temp_dir.hpp"
-
-#include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
+#include "support/actor_stack.hpp"
+#include "support/eventually.hpp"
+#include "support/governance.hpp"
+#include "support/topic_values.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <functional>
 #include <memory>
-#include <thread>
 
 using namespace tocsin;
 using domain::nanos_per_milli;
 using domain::nanos_per_second;
 using domain::timestamp;
+using test::eventually;
+using test::topic_values;
 
 namespace {
 
@@ -38,32 +37,13 @@ constexpr timestamp t0 = 472'222 * 3600 * sec; // hour-aligned
 const std::string art1_series = "llm.cost{artifact.id=art-1}";
 const std::string art9_series = "llm.cost{artifact.id=art-9}";
 
-bool eventually(const std::function<bool()>& cond,
-                std::chrono::milliseconds limit = std::chrono::seconds(20)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return cond();
-}
-
 domain::tenant_policy policy(const std::string& tenant, double cost_above) {
-  auto p = domain::default_policy(tenant); // routes category cost to cost.analyst
-  p.channels["finops"] = domain::channel{"finops", "http://127.0.0.1:9/finops"};
+  auto p = test::governance_policy(tenant);
   p.governance.cost_anomaly_above = cost_above;
-  p.governance.channel = "finops";
   return p;
 }
 
-struct cost_fixture {
-  test::temp_dir dir{"tocsin-cost"};
-  test::shared_clock clock{t0};
-  persistence::store_options store_opts;
-  std::unique_ptr<caf::actor_system_config> cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::unique_ptr<persistence::store> store;
-  std::unique_ptr<actors::engine> eng;
+struct cost_fixture : test::actor_stack {
   std::unique_ptr<persistence::topic_log> feedback_topic, governance_topic;
   std::unique_ptr<actors::feedback_service> feedback;
   std::unique_ptr<actors::cost_detector> detector;
@@ -73,21 +53,12 @@ struct cost_fixture {
   std::uint64_t expect_windows = 0, expect_observed = 0;
   std::vector<timestamp> unobserved;
 
-  cost_fixture() {
-    store_opts.dir = dir.path();
-    store_opts.partitions = 16;
-    store_opts.map_size = std::size_t{256} << 20;
-  }
+  cost_fixture() : actor_stack("tocsin-cost", t0) {}
   ~cost_fixture() { stop(); }
 
   void start() {
-    auto st = persistence::store::open(store_opts);
-    REQUIRE(st.ok());
-    store = std::move(*st);
-    cfg = std::make_unique<caf::actor_system_config>();
-    actors::prepare_system_config(*cfg);
-    sys = std::make_unique<caf::actor_system>(*cfg);
-    eng = std::make_unique<actors::engine>(*sys, *store, clock);
+    open_stack();
+    start_engine();
     REQUIRE(eng->apply_policy(policy("acme", 100), "api").code == domain::errc::ok);
     REQUIRE(eng->apply_policy(policy("globex", 1e6), "api").code == domain::errc::ok);
     feedback_topic = std::make_unique<persistence::topic_log>(*store, "feedback");
@@ -121,14 +92,9 @@ struct cost_fixture {
     detector.reset();
     if (feedback) feedback->stop();
     feedback.reset();
-    if (eng) eng->shutdown();
-    eng.reset();
-    sys.reset();
-    cfg.reset();
     governance_topic.reset();
     feedback_topic.reset();
-    if (store) store->close();
-    store.reset();
+    close_stack();
   }
 
   // One delta point of llm.cost for `artifact` in window `w` (at its start + 100 ms).
@@ -188,16 +154,6 @@ struct cost_fixture {
     return page->items;
   }
 
-  std::vector<std::string> topic_values(persistence::topic_log& t) {
-    std::vector<std::string> out;
-    for (std::uint32_t p = 0; p < t.partitions(); ++p) {
-      auto recs = t.read(p, 0, 1000);
-      REQUIRE(recs.ok());
-      for (auto& r : *recs) out.push_back(std::move(r.value));
-    }
-    return out;
-  }
-
   bool settled(std::uint64_t anomalies) {
     const auto s = detector->stats();
     return s.anomalies == anomalies && s.pending == 0;
@@ -252,7 +208,7 @@ TEST_CASE("a cost spike is one anomaly, one cost incident for cost.analyst and o
   CHECK(globex[0].sev == domain::severity::warning);
 
   // One feedback item per anomaly, attributed to the artifact.
-  auto items = f.topic_values(*f.feedback_topic);
+  auto items = topic_values(*f.feedback_topic);
   CHECK(items.size() == 2);
   const auto acme_anomaly = domain::cost_anomaly_id(art1_series, t0 + 8 * sec);
   auto found = f.feedback_topic->find(
@@ -267,7 +223,7 @@ TEST_CASE("a cost spike is one anomaly, one cost incident for cost.analyst and o
   CHECK(item->source_id == acme_anomaly);
 
   // One governance hand-off: acme's.
-  auto handoffs = f.topic_values(*f.governance_topic);
+  auto handoffs = topic_values(*f.governance_topic);
   REQUIRE(handoffs.size() == 1);
   auto h = persistence::decode_governance(handoffs[0]);
   REQUIRE(h.ok());
@@ -305,8 +261,8 @@ TEST_CASE("a cost spike is one anomaly, one cost incident for cost.analyst and o
   CHECK(f.detector->stats().handoffs == 0);
   CHECK(f.cost_incidents("acme").size() == 1);
   CHECK(f.eng->get(acme[0].id)->state.occurrences == 1);
-  CHECK(f.topic_values(*f.feedback_topic).size() == 2);
-  CHECK(f.topic_values(*f.governance_topic).size() == 1);
+  CHECK(topic_values(*f.feedback_topic).size() == 2);
+  CHECK(topic_values(*f.governance_topic).size() == 1);
 
   // The detectors carry on where they stopped: globex spikes again two windows after the
   // restart (a fresh detector would still be warming up). Its incident is open, so the new
@@ -322,6 +278,6 @@ TEST_CASE("a cost spike is one anomaly, one cost incident for cost.analyst and o
   globex = f.cost_incidents("globex");
   REQUIRE(globex.size() == 1);
   CHECK(f.eng->get(globex[0].id)->state.occurrences == 2);
-  CHECK(f.topic_values(*f.feedback_topic).size() == 3);
-  CHECK(f.topic_values(*f.governance_topic).size() == 1);
+  CHECK(topic_values(*f.feedback_topic).size() == 3);
+  CHECK(topic_values(*f.governance_topic).size() == 1);
 }

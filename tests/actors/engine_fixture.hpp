@@ -3,56 +3,27 @@
 #pragma once
 
 #include "actors/engine.hpp"
-#include "support/temp_dir.hpp"
-
-#include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
+#include "support/actor_stack.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <memory>
-
 namespace tocsin::test {
 
-struct engine_fixture {
-  temp_dir dir{"tocsin-actors"};
-  domain::manual_clock clock;
-  persistence::store_options store_opts;
+struct engine_fixture : actor_stack {
   actors::engine_options engine_opts;
-  std::unique_ptr<caf::actor_system_config> cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::unique_ptr<persistence::store> store;
-  std::unique_ptr<actors::engine> eng;
 
-  engine_fixture() {
-    store_opts.dir = dir.path();
-    store_opts.partitions = 16;
+  engine_fixture() : actor_stack("tocsin-actors") {
     store_opts.snapshot_every = 5;
-    store_opts.map_size = std::size_t{256} << 20;
     engine_opts.id_seed = 42;
   }
   ~engine_fixture() { stop(); }
 
   void start() {
-    auto st = persistence::store::open(store_opts);
-    REQUIRE(st.ok());
-    store = std::move(*st);
-    cfg = std::make_unique<caf::actor_system_config>();
-    actors::prepare_system_config(*cfg);
-    sys = std::make_unique<caf::actor_system>(*cfg);
-    eng = std::make_unique<actors::engine>(*sys, *store, clock, engine_opts);
+    open_stack();
+    start_engine(engine_opts);
   }
 
-  void stop() {
-    if (eng)
-      eng->shutdown();
-    eng.reset();
-    sys.reset();
-    cfg.reset();
-    if (store)
-      store->close();
-    store.reset();
-  }
+  void stop() { close_stack(); }
 
   void reopen() {
     stop();

@@ -74,7 +74,7 @@ TEST_CASE("resolving an incident creates exactly one attributed feedback item, a
   feedback_fixture f;
   f.start();
   const std::string id = resolve_incident(f);
-  REQUIRE(eventually_true([&] { return f.svc->stats().created == 1; }));
+  REQUIRE(eventually([&] { return f.svc->stats().created == 1; }));
   auto items = list_all(f, "acme");
   REQUIRE(items.size() == 1);
   const auto it = items[0];
@@ -106,7 +106,7 @@ TEST_CASE("resolving an incident creates exactly one attributed feedback item, a
   }
   f.clock.advance(60 * sec);
   f.start();
-  REQUIRE(eventually_true([&] { return f.svc->stats().resolved == 1; }));
+  REQUIRE(eventually([&] { return f.svc->stats().resolved == 1; }));
   const auto s = f.svc->stats();
   CHECK(s.created == 0);
   CHECK(s.duplicates == 1);
@@ -123,10 +123,10 @@ TEST_CASE("the journal consumer resumes from its cursor after a restart", "[feed
   feedback_fixture f;
   f.start();
   resolve_incident(f);
-  REQUIRE(eventually_true([&] { return f.svc->stats().created == 1; }));
+  REQUIRE(eventually([&] { return f.svc->stats().created == 1; }));
   f.reopen();
   const std::string second = resolve_incident(f);
-  REQUIRE(eventually_true([&] { return f.svc->stats().created == 1; }));
+  REQUIRE(eventually([&] { return f.svc->stats().created == 1; }));
   CHECK(f.svc->stats().resolved == 1); // only the new event was read
   CHECK(list_all(f, "acme").size() == 2);
 }
@@ -149,7 +149,7 @@ TEST_CASE("runtime signal spans and log records create feedback items with their
   rec.skill_id = "skill-9";
   rec.trace_id.fill(0xab);
   f.svc->signals("acme", spans, {rec});
-  REQUIRE(eventually_true([&] { return f.svc->stats().created == 3; }));
+  REQUIRE(eventually([&] { return f.svc->stats().created == 3; }));
   CHECK(f.svc->stats().signals == 4);
   CHECK(f.svc->stats().invalid_signals == 1);
 
@@ -178,7 +178,7 @@ TEST_CASE("runtime signal spans and log records create feedback items with their
 
   // The same signals again (an SDK retry): no new item.
   f.svc->signals("acme", spans, {rec});
-  REQUIRE(eventually_true([&] { return f.svc->stats().duplicates == 3; }));
+  REQUIRE(eventually([&] { return f.svc->stats().duplicates == 3; }));
   CHECK(f.svc->stats().created == 3);
   CHECK(list_all(f, "acme").size() == 3);
   CHECK(list_all(f, "other").empty());
@@ -194,13 +194,13 @@ TEST_CASE("error spans of an artifact are folded into one item per window", "[fe
   f.svc->signals("acme", {error_span("art-1", w0 + 1 * sec, 1), error_span("art-1", w0 + 30 * sec, 2),
                           error_span("art-2", w0 + 2 * sec, 3)},
                  {});
-  REQUIRE(eventually_true([&] { return f.svc->stats().error_spans == 3; }));
+  REQUIRE(eventually([&] { return f.svc->stats().error_spans == 3; }));
   // Not yet over (window end + lateness = w0 + 70 s): nothing emitted.
   f.clock.set(w0 + 69 * sec);
   std::this_thread::sleep_for(100ms);
   CHECK(f.svc->stats().folds == 0);
   f.clock.set(w0 + 71 * sec);
-  REQUIRE(eventually_true([&] { return f.svc->stats().created == 2; }));
+  REQUIRE(eventually([&] { return f.svc->stats().created == 2; }));
   CHECK(f.svc->stats().folds == 2);
 
   persistence::feedback_filter filter;
@@ -222,9 +222,9 @@ TEST_CASE("error spans of an artifact are folded into one item per window", "[fe
   // second item for art-1.
   f.svc->signals("acme", {error_span("art-1", w0 + 50 * sec, 4), error_span("art-1", w0 + 61 * sec, 5)},
                  {});
-  REQUIRE(eventually_true([&] { return f.svc->stats().duplicates == 1; }));
+  REQUIRE(eventually([&] { return f.svc->stats().duplicates == 1; }));
   f.clock.set(w0 + 131 * sec);
-  REQUIRE(eventually_true([&] { return f.svc->stats().created == 3; }));
+  REQUIRE(eventually([&] { return f.svc->stats().created == 3; }));
   page = persistence::list_feedback(*f.store, *f.topic, filter);
   REQUIRE(page.ok());
   REQUIRE(page->items.size() == 2);

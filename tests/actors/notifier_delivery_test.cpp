@@ -22,12 +22,12 @@ TEST_CASE("a paged critical incident reaches the sink exactly once, signed",
   const std::string key = domain::stable_id(step.event_id, "pager");
 
   REQUIRE(sink.wait_for([](const auto& r) { return r.size() >= 1; }, 60s));
-  REQUIRE(eventually([&] { return delivered(n, "pager") == 1; }));
+  REQUIRE(eventually([&] { return delivered(n, "pager") == 1; }, delivery_timeout));
   // Settle: nothing further may arrive for this page (the record says delivered).
   REQUIRE(eventually([&] {
     auto r = stored_record(*f.store, key);
     return r && r->status == "delivered";
-  }));
+  }, delivery_timeout));
   std::this_thread::sleep_for(300ms);
   const auto reqs = sink.requests();
   REQUIRE(reqs.size() == 1);
@@ -103,7 +103,7 @@ TEST_CASE("engage and resolve send pagerduty acknowledge and resolve with the tr
   REQUIRE(f.eng->execute(id, domain::resolve{"expired certificate", "alice"}).ok());
 
   REQUIRE(sink.wait_for([](const auto& r) { return r.size() >= 3; }, 60s));
-  REQUIRE(eventually([&] { return delivered(n, "pd") == 3; }));
+  REQUIRE(eventually([&] { return delivered(n, "pd") == 3; }, delivery_timeout));
   const auto reqs = sink.requests();
   REQUIRE(reqs.size() == 3);
   std::vector<std::string> actions, keys, events;

@@ -65,19 +65,20 @@ TEST_CASE("a receiver down at first gets every notification once it is up, same 
   REQUIRE(eventually([&] {
     const auto s = stats_for(*n, "ops");
     return s.failures >= 6 && s.pending == 3;
-  }));
+  }, delivery_timeout));
   CHECK(stats_for(*n, "ops").delivered == 0);
   CHECK_FALSE(stats_for(*n, "ops").last_error.empty());
 
   // The receiver comes up, and even then answers 500 twice.
   sink::sink_process sink(sink_binary(), f.dir.sub("late.jsonl"), {"--fail-first", "2"}, port);
-  REQUIRE(eventually([&] { return delivered(*n, "ops") == 3; }));
+  REQUIRE(eventually([&] { return delivered(*n, "ops") == 3; }, delivery_timeout));
   for (const auto& key : keys)
     check_delivered_once(sink.requests(), key);
   CHECK(sink.requests().size() >= 5);
   for (const auto& key : keys) {
     // Outcomes are written in groups shortly after the answer: wait for this one's.
-    REQUIRE(eventually([&] { return stored_status(*f.store, key) == "delivered"; }));
+    REQUIRE(eventually(
+      [&] { return stored_status(*f.store, key) == "delivered"; }, delivery_timeout));
     CHECK(stored_record(*f.store, key)->attempts >= 2);
   }
 
@@ -93,7 +94,7 @@ TEST_CASE("a receiver down at first gets every notification once it is up, same 
   REQUIRE(n->start().code == domain::errc::ok);
   const auto paged = open_paged(f, "After restart", {"ops"});
   const std::string fresh = domain::stable_id(paged.second.event_id, "ops");
-  REQUIRE(eventually([&] { return delivered(*n, "ops") == 1; }));
+  REQUIRE(eventually([&] { return delivered(*n, "ops") == 1; }, delivery_timeout));
   std::this_thread::sleep_for(300ms);
   const auto reqs = sink.requests();
   CHECK(reqs.size() == before + 1);
@@ -116,7 +117,7 @@ TEST_CASE("a pending notification left by a stopped notifier is sent by the next
     actors::notifier n(*f.store, f.eng->policies(), opts);
     REQUIRE(n.start().code == domain::errc::ok);
     key = domain::stable_id(open_paged(f, "Left behind", {"ops"}).second.event_id, "ops");
-    REQUIRE(eventually([&] { return stats_for(n, "ops").failures >= 1; }));
+    REQUIRE(eventually([&] { return stats_for(n, "ops").failures >= 1; }, delivery_timeout));
   } // stopped with the page still pending
   const auto rec = stored_record(*f.store, key);
   REQUIRE(rec);
@@ -124,9 +125,9 @@ TEST_CASE("a pending notification left by a stopped notifier is sent by the next
   sink::sink_process sink(sink_binary(), f.dir.sub("resume.jsonl"), {}, port);
   actors::notifier n(*f.store, f.eng->policies(), opts);
   REQUIRE(n.start().code == domain::errc::ok);
-  REQUIRE(eventually([&] { return delivered(n, "ops") == 1; }));
+  REQUIRE(eventually([&] { return delivered(n, "ops") == 1; }, delivery_timeout));
   check_delivered_once(sink.requests(), key);
-  CHECK(eventually([&] { return stored_status(*f.store, key) == "delivered"; }));
+  CHECK(eventually([&] { return stored_status(*f.store, key) == "delivered"; }, delivery_timeout));
 }
 
 TEST_CASE("a receiver that always fails dead-letters after max_attempts while a healthy "
@@ -150,7 +151,7 @@ TEST_CASE("a receiver that always fails dead-letters after max_attempts while a 
   }
   REQUIRE(eventually([&] {
     return delivered(n, "good") == 2 && stats_for(n, "bad").dead_lettered == 2;
-  }));
+  }, delivery_timeout));
   const auto s = stats_for(n, "bad");
   CHECK(s.attempts == 6);
   CHECK(s.failures == 6);
@@ -164,7 +165,7 @@ TEST_CASE("a receiver that always fails dead-letters after max_attempts while a 
     CHECK(sent.size() == 3);
     for (const auto& r : sent)
       CHECK(body_of(r) == body_of(sent.front()));
-    REQUIRE(eventually([&] { return stored_status(*f.store, key) == "dead"; }));
+    REQUIRE(eventually([&] { return stored_status(*f.store, key) == "dead"; }, delivery_timeout));
     const auto rec = stored_record(*f.store, key);
     CHECK(rec->attempts == 3);
     auto dl = f.store->get(persistence::kv_db::dead_letters, actors::dead_letter_key(key));
@@ -192,11 +193,11 @@ TEST_CASE("a permanent 4xx dead-letters at once", "[notifier][retry]") {
   actors::notifier n(*f.store, f.eng->policies(), fast_retry_options());
   REQUIRE(n.start().code == domain::errc::ok);
   const auto paged = open_paged(f, "Gone", {"gone"});
-  REQUIRE(eventually([&] { return stats_for(n, "gone").dead_lettered == 1; }));
+  REQUIRE(eventually([&] { return stats_for(n, "gone").dead_lettered == 1; }, delivery_timeout));
   CHECK(stats_for(n, "gone").attempts == 1);
   CHECK(gone.requests().size() == 1);
   const std::string key = domain::stable_id(paged.second.event_id, "gone");
-  REQUIRE(eventually([&] { return stored_status(*f.store, key) == "dead"; }));
+  REQUIRE(eventually([&] { return stored_status(*f.store, key) == "dead"; }, delivery_timeout));
   const auto rec = stored_record(*f.store, key);
   CHECK(rec->last_error == "permanent failure: HTTP 410");
 }
@@ -216,7 +217,7 @@ TEST_CASE("a slow channel does not hold up a fast one", "[notifier][retry]") {
   REQUIRE(n.start().code == domain::errc::ok);
   for (int i = 0; i < 20; ++i)
     open_paged(f, "Busy " + std::to_string(i), {"slow", "fast"});
-  REQUIRE(eventually([&] { return delivered(n, "fast") == 20; }));
+  REQUIRE(eventually([&] { return delivered(n, "fast") == 20; }, delivery_timeout));
   const auto s = stats_for(n, "slow");
   CHECK(s.delivered == 0);
   CHECK(s.pending == 20);
@@ -240,21 +241,22 @@ TEST_CASE("a corrected channel URL drains its backlog and a channel removed from
   const auto paged = open_paged(f, "Misconfigured", {"ops", "old"});
   REQUIRE(eventually([&] {
     return stats_for(n, "ops").failures >= 1 && stats_for(n, "old").failures >= 1;
-  }));
+  }, delivery_timeout));
 
   sink::sink_process sink(sink_binary(), f.dir.sub("fixed.jsonl"), {});
   f.eng->policies().put(make_policy({make_channel("ops", sink.url("/fixed"))}));
   REQUIRE(eventually([&] {
     return delivered(n, "ops") == 1 && stats_for(n, "old").dead_lettered == 1;
-  }));
+  }, delivery_timeout));
   const auto reqs = sink.requests();
   REQUIRE(reqs.size() == 1);
   CHECK(reqs[0]["path"] == "/fixed");
   const std::string old_key = domain::stable_id(paged.second.event_id, "old");
-  REQUIRE(eventually([&] { return stored_status(*f.store, old_key) == "dead"; }));
+  REQUIRE(eventually([&] { return stored_status(*f.store, old_key) == "dead"; }, delivery_timeout));
   CHECK(stored_record(*f.store, old_key)->last_error
         == "channel 'old' is no longer in the tenant policy");
   const std::string ops_key = domain::stable_id(paged.second.event_id, "ops");
-  REQUIRE(eventually([&] { return stored_status(*f.store, ops_key) == "delivered"; }));
+  REQUIRE(eventually(
+    [&] { return stored_status(*f.store, ops_key) == "delivered"; }, delivery_timeout));
   CHECK(stored_record(*f.store, ops_key)->url == sink.url("/fixed"));
 }

@@ -1,21 +1,20 @@
 // Shared pieces of the notifier tests: an engine fixture with webhook-sink children, policies
-// whose channels point at them, polling helpers and HMAC verification. Test-only.
+// whose channels point at them, and helpers reading back pages and delivery outcomes (polling
+// and HMAC checks come from support/). Test-only.
 #pragma once
 
 #include "actors/notification_record.hpp"
 #include "actors/notifier.hpp"
 #include "engine_fixture.hpp"
+#include "support/eventually.hpp"
+#include "support/webhook_sink.hpp"
 #include "tools/webhook-sink/sink_process.hpp"
 
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <variant>
 #include <vector>
 
@@ -23,22 +22,6 @@ namespace tocsin::test {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-inline std::string sink_binary() {
-  return std::string(TOCSIN_BIN_DIR) + "/webhook-sink";
-}
-
-/// Polls `done` every 20 ms; false after `timeout` (generous: the machine is shared).
-inline bool eventually(const std::function<bool()>& done,
-                       std::chrono::milliseconds timeout = 60s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= until)
-      return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
-}
 
 inline domain::channel make_channel(std::string name, std::string url,
                                     domain::payload_format f = domain::payload_format::tocsin,
@@ -77,20 +60,6 @@ inline actors::notifier_options fast_retry_options() {
   o.poll_interval = 20ms;
   o.jitter_seed = 7;
   return o;
-}
-
-inline std::string hmac_hex(const std::string& key, const std::string& body) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &len);
-  std::string out;
-  char buf[3];
-  for (unsigned int i = 0; i < len; ++i) {
-    std::snprintf(buf, sizeof buf, "%02x", mac[i]);
-    out += buf;
-  }
-  return out;
 }
 
 // The first EscalationStepTaken event that pages at least one channel.

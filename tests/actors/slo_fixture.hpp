@@ -7,49 +7,25 @@
 #include "actors/engine.hpp"
 #include "actors/slo_runtime.hpp"
 #include "domain/dedup.hpp"
-#include "support/shared_clock.hpp"
-#include "support/temp_dir.hpp"
-
-#include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
+#include "support/actor_stack.hpp"
+#include "support/checkout_slo.hpp"
+#include "support/eventually.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <chrono>
 #include <memory>
-#include <thread>
 
 namespace tocsin::test {
 
 constexpr domain::timestamp sec = domain::nanos_per_second;
 constexpr domain::timestamp ms = domain::nanos_per_milli;
 
-/// Polls `f` until it holds or `timeout` passes (generous: the machine may be loaded).
-template <class F>
-bool eventually(F f, std::chrono::milliseconds timeout = std::chrono::seconds{20}) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!f()) {
-    if (std::chrono::steady_clock::now() > until)
-      return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds{5});
-  }
-  return true;
-}
-
-inline domain::series_key checkout_key(const std::string& tenant = "acme") {
-  return domain::span_series(tenant, "checkout", "POST /pay", domain::span_kind::server);
-}
-
-/// target 0.9 over 60 s; one condition: burn rate 2 (20 % errors) over 10 s and 2 s.
+/// checkout_slo() at 0.9 over 60 s; one condition: burn rate 2 (20 % errors) over 10 s and 2 s.
 inline domain::slo_definition fast_slo(const std::string& id = "checkout-availability",
                                        const std::string& tenant = "acme") {
-  domain::slo_definition d;
-  d.id = id;
-  d.tenant = tenant;
+  auto d = checkout_slo(id, tenant);
   d.name = "Checkout availability";
-  d.service = "checkout";
-  d.ratio.bad = domain::series_selector{checkout_key(tenant), domain::measure::errors};
-  d.ratio.total = domain::series_selector{checkout_key(tenant), domain::measure::count};
   d.target = 0.9;
   d.window = 60 * sec;
   d.conditions = {{"fast-burn", domain::severity::high, 10 * sec, 2 * sec, 2.0}};
@@ -57,24 +33,14 @@ inline domain::slo_definition fast_slo(const std::string& id = "checkout-availab
   return d;
 }
 
-struct slo_fixture {
-  temp_dir dir{"tocsin-slo"};
-  shared_clock clock{1'700'000'000 * sec};
-  persistence::store_options store_opts;
+struct slo_fixture : actor_stack {
   actors::aggregation_options agg_opts;
   actors::slo_options slo_opts;
-  std::unique_ptr<caf::actor_system_config> cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::unique_ptr<persistence::store> store;
-  std::unique_ptr<actors::engine> eng;
   std::unique_ptr<actors::aggregation> agg;
   std::unique_ptr<actors::slo_runtime> slos;
   std::uint64_t next_trace = 1;
 
-  slo_fixture() {
-    store_opts.dir = dir.path();
-    store_opts.partitions = 16;
-    store_opts.map_size = std::size_t{256} << 20;
+  slo_fixture() : actor_stack("tocsin-slo") {
     agg_opts.shards = 2;
     agg_opts.windows.lateness = 500 * ms;
     agg_opts.tick = std::chrono::milliseconds{20};
@@ -85,15 +51,10 @@ struct slo_fixture {
   ~slo_fixture() { stop(); }
 
   void start() {
-    auto st = persistence::store::open(store_opts);
-    REQUIRE(st.ok());
-    store = std::move(*st);
-    cfg = std::make_unique<caf::actor_system_config>();
-    actors::prepare_system_config(*cfg);
-    sys = std::make_unique<caf::actor_system>(*cfg);
+    open_stack();
     actors::engine_options eopts;
     eopts.id_seed = 7 + next_trace;
-    eng = std::make_unique<actors::engine>(*sys, *store, clock, eopts);
+    start_engine(eopts);
     agg = std::make_unique<actors::aggregation>(*sys, *store, clock, agg_opts);
     slos = std::make_unique<actors::slo_runtime>(*sys, *store, clock, eng->router(), *agg,
                                                  slo_opts);
@@ -107,14 +68,7 @@ struct slo_fixture {
     if (agg)
       agg->stop();
     agg.reset();
-    if (eng)
-      eng->shutdown();
-    eng.reset();
-    sys.reset();
-    cfg.reset();
-    if (store)
-      store->close();
-    store.reset();
+    close_stack();
   }
 
   void restart() {

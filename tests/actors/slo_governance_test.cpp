@@ -4,73 +4,44 @@
 // cursors and counters without handing off twice.
 #include "actors/engine.hpp"
 #include "actors/slo_governance.hpp"
-#include "persistence/governance_codec.hpp"
 #include "persistence/topic_log.hpp"
-#include "support/shared_clock.hpp"
-#include "support/temp_dir.hpp"
-
-#include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
+#include "support/actor_stack.hpp"
+#include "support/eventually.hpp"
+#include "support/governance.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <functional>
 #include <memory>
 #include <thread>
 
 using namespace tocsin;
 using domain::nanos_per_second;
 using domain::timestamp;
+using test::eventually;
 
 namespace {
 
 constexpr timestamp minute = 60 * nanos_per_second;
 
-bool eventually(const std::function<bool()>& cond,
-                std::chrono::milliseconds limit = std::chrono::seconds(20)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return cond();
-}
-
-struct governance_fixture {
-  test::temp_dir dir{"tocsin-slo-gov"};
-  test::shared_clock clock;
-  std::unique_ptr<persistence::store> store;
-  std::unique_ptr<caf::actor_system_config> cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::unique_ptr<actors::engine> eng;
+struct governance_fixture : test::actor_stack {
   std::unique_ptr<persistence::topic_log> topic;
   std::unique_ptr<actors::slo_governance> gov;
 
-  governance_fixture() {
-    persistence::store_options o;
-    o.dir = dir.path();
-    o.partitions = 8;
-    o.map_size = std::size_t{64} << 20;
-    auto st = persistence::store::open(o);
-    REQUIRE(st.ok());
-    store = std::move(*st);
-    cfg = std::make_unique<caf::actor_system_config>();
-    actors::prepare_system_config(*cfg);
-    sys = std::make_unique<caf::actor_system>(*cfg);
-    eng = std::make_unique<actors::engine>(*sys, *store, clock);
-    auto p = domain::default_policy("acme");
-    p.channels["finops"] = domain::channel{"finops", "http://127.0.0.1:9/finops"};
-    p.governance = {0, 3, 10 * minute, "finops"};
+  governance_fixture() : actor_stack("tocsin-slo-gov") {
+    store_opts.partitions = 8;
+    store_opts.map_size = std::size_t{64} << 20;
+    open_stack();
+    start_engine();
+    auto p = test::governance_policy("acme");
+    p.governance.slo_breaches = 3;
+    p.governance.slo_breach_period = 10 * minute;
     REQUIRE(eng->apply_policy(p, "api").code == domain::errc::ok);
     topic = std::make_unique<persistence::topic_log>(*store, "governance");
     start_consumer();
   }
   ~governance_fixture() {
     gov.reset();
-    eng->shutdown();
-    eng.reset();
-    sys.reset();
-    store->close();
+    close_stack();
   }
 
   void start_consumer() {
@@ -93,19 +64,7 @@ struct governance_fixture {
     return r->state.id;
   }
 
-  std::vector<domain::governance_handoff> handoffs() {
-    std::vector<domain::governance_handoff> out;
-    for (std::uint32_t p = 0; p < topic->partitions(); ++p) {
-      auto recs = topic->read(p, 0, 100);
-      REQUIRE(recs.ok());
-      for (const auto& r : *recs) {
-        auto h = persistence::decode_governance(r.value);
-        REQUIRE(h.ok());
-        out.push_back(*h);
-      }
-    }
-    return out;
-  }
+  std::vector<domain::governance_handoff> handoffs() { return test::handoffs(*topic); }
 
   void wait_counted(std::uint64_t breaches) {
     REQUIRE(eventually([&] { return gov->stats().breaches >= breaches; }));

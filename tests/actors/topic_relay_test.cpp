@@ -12,16 +12,15 @@
 #include "persistence/governance_codec.hpp"
 #include "persistence/store.hpp"
 #include "persistence/topic_log.hpp"
+#include "support/eventually.hpp"
 #include "support/temp_dir.hpp"
+#include "support/webhook_sink.hpp"
 #include "tools/webhook-sink/sink_process.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <chrono>
-#include <functional>
 #include <map>
 #include <set>
 #include <thread>
@@ -29,23 +28,15 @@
 using namespace tocsin;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
+using test::delivery_timeout;
+using test::eventually;
+using test::hmac_hex;
+using test::sink_binary;
 
 namespace {
 
 constexpr std::uint32_t partitions = 4;
 constexpr domain::timestamp t0 = 1'700'000'000LL * 1'000'000'000LL;
-
-std::string sink_binary() { return std::string(TOCSIN_BIN_DIR) + "/webhook-sink"; }
-
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 60s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= until)
-      return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
-}
 
 std::unique_ptr<persistence::store> open_store(const std::string& dir) {
   persistence::store_options o;
@@ -98,20 +89,6 @@ actors::topic_relay_options fast_options(const std::string& consumer) {
   o.read_ahead = 4; // smaller than a partition's share: refills are exercised
   o.jitter_seed = 11;
   return o;
-}
-
-std::string hmac_hex(const std::string& key, const std::string& body) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &len);
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += digits[mac[i] >> 4];
-    out += digits[mac[i] & 0xF];
-  }
-  return out;
 }
 
 std::set<std::string> keys_received(const std::vector<json>& reqs) {
@@ -170,7 +147,7 @@ TEST_CASE("relay: backlog kept while the receiver is down, delivered in order on
   REQUIRE(relay.start().code == domain::errc::ok);
 
   // Down: attempts fail (connection refused) and are retried; nothing moves.
-  REQUIRE(eventually([&] { return relay.stats().failures >= 8; }));
+  REQUIRE(eventually([&] { return relay.stats().failures >= 8; }, delivery_timeout));
   auto down = relay.stats();
   CHECK(down.delivered == 0);
   CHECK(down.backlog == 40);
@@ -201,8 +178,8 @@ TEST_CASE("relay: backlog kept while the receiver is down, delivered in order on
       if (cursor(*st, "kp", p).value_or(0) != log.end(p).value())
         return false;
     return true;
-  }));
-  REQUIRE(eventually([&] { return relay.stats().backlog == 0; }));
+  }, delivery_timeout));
+  REQUIRE(eventually([&] { return relay.stats().backlog == 0; }, delivery_timeout));
   CHECK(relay.stats().delivered == 40);
 
   // Live: a record appended now is delivered too.
@@ -255,7 +232,7 @@ TEST_CASE("relay: an unreadable record is dead-lettered and its partition moves 
                             fast_options("kp")};
   REQUIRE(relay.start().code == domain::errc::ok);
   REQUIRE(sink.wait_for([](const auto& reqs) { return keys_received(reqs).size() == 2; }, 60s));
-  REQUIRE(eventually([&] { return relay.stats().dead_lettered == 1; }));
+  REQUIRE(eventually([&] { return relay.stats().dead_lettered == 1; }, delivery_timeout));
   auto dl = st->scan(persistence::kv_db::dead_letters, "relay/kp/", "relay/kp/", 10);
   REQUIRE(dl.ok());
   REQUIRE(dl->size() == 1);
@@ -314,10 +291,10 @@ TEST_CASE("governance relay: the tenant policy's governance channel, dead letter
   const auto body = json::parse(r["body"].get<std::string>());
   CHECK(body["kind"] == "cost_anomaly");
   CHECK(body["amount"] == 42.5);
-  REQUIRE(eventually([&] { return relay.stats().dead_lettered == 1; }));
+  REQUIRE(eventually([&] { return relay.stats().dead_lettered == 1; }, delivery_timeout));
   auto dl = st->get(persistence::kv_db::dead_letters, "relay/governance-relay/" + lost.id);
   REQUIRE(dl.ok());
   REQUIRE(dl->has_value());
   CHECK(json::parse(**dl)["record"]["tenant"] == "globex");
-  REQUIRE(eventually([&] { return relay.stats().backlog == 0; }));
+  REQUIRE(eventually([&] { return relay.stats().backlog == 0; }, delivery_timeout));
 }

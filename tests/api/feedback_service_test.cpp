@@ -3,6 +3,7 @@
 // no feedback service is linked.
 #include "actors/feedback_fixture.hpp"
 #include "api/gateway.hpp"
+#include "support/grpc_client.hpp"
 #include "tocsin/v1/api.grpc.pb.h"
 #include "tocsin/v1/feedback.pb.h"
 
@@ -33,16 +34,12 @@ struct feedback_api_fixture : feedback_fixture {
       links.feedback_topic = topic.get();
     }
     REQUIRE(gw.start(opts, *sys, eng->router(), *store, std::move(links)).code == domain::errc::ok);
-    fb = pb::FeedbackService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(gw.port()), grpc::InsecureChannelCredentials()));
+    fb = pb::FeedbackService::NewStub(loopback_channel(gw.port()));
   }
   ~feedback_api_fixture() { gw.stop(); }
 
   static std::unique_ptr<grpc::ClientContext> ctx(const std::string& token) {
-    auto c = std::make_unique<grpc::ClientContext>();
-    c->AddMetadata("authorization", "Bearer " + token);
-    c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds{30});
-    return c;
+    return call_context(token);
   }
 
   pb::ListFeedbackResponse list(pb::ListFeedbackRequest req, const std::string& token = "acme-token") {

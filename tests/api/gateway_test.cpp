@@ -2,6 +2,7 @@
 // client. Covers auth, tenancy, the status mapping on the wire, Watch and grpc.health.v1.
 #include "actors/engine_fixture.hpp"
 #include "api/gateway.hpp"
+#include "support/grpc_client.hpp"
 #include "tocsin/v1/api.grpc.pb.h"
 
 #include <grpcpp/generic/generic_stub.h>
@@ -28,18 +29,13 @@ struct api_fixture : test::engine_fixture {
                            {"knowledge", "kp-token", {"subscribe:feedback"}, {"*"}}};
     auto err = gw.start(opts, *sys, eng->router(), *store);
     REQUIRE(err.code == domain::errc::ok);
-    channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(gw.port()),
-                                  grpc::InsecureChannelCredentials());
+    channel = test::loopback_channel(gw.port());
     stub = pb::IncidentService::NewStub(channel);
   }
   ~api_fixture() { gw.stop(); }
 
   static std::unique_ptr<grpc::ClientContext> ctx(const std::string& token) {
-    auto c = std::make_unique<grpc::ClientContext>();
-    if (!token.empty())
-      c->AddMetadata("authorization", "Bearer " + token);
-    c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds{30});
-    return c;
+    return test::call_context(token);
   }
 
   pb::IncidentResponse open(const std::string& token, const std::string& title) {

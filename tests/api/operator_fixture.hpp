@@ -6,6 +6,7 @@
 #include "actors/engine_fixture.hpp"
 #include "actors/notifier.hpp"
 #include "api/gateway.hpp"
+#include "support/grpc_client.hpp"
 #include "tocsin/v1/api.grpc.pb.h"
 
 #include <grpcpp/grpcpp.h>
@@ -42,18 +43,14 @@ struct operator_fixture : engine_fixture {
     }
     REQUIRE(gw.start(opts, *sys, eng->router(), *store, std::move(links)).code
             == domain::errc::ok);
-    channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(gw.port()),
-                                  grpc::InsecureChannelCredentials());
+    channel = loopback_channel(gw.port());
     policies = pb::PolicyService::NewStub(channel);
     admin = pb::AdminService::NewStub(channel);
   }
   ~operator_fixture() { gw.stop(); }
 
   static std::unique_ptr<grpc::ClientContext> ctx(const std::string& token) {
-    auto c = std::make_unique<grpc::ClientContext>();
-    c->AddMetadata("authorization", "Bearer " + token);
-    c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds{30});
-    return c;
+    return call_context(token);
   }
 };
 

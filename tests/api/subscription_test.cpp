@@ -10,6 +10,7 @@
 #include "persistence/feedback_codec.hpp"
 #include "persistence/governance_codec.hpp"
 #include "persistence/topic_log.hpp"
+#include "support/grpc_client.hpp"
 #include "tocsin/v1/api.grpc.pb.h"
 
 #include <grpcpp/grpcpp.h>
@@ -50,19 +51,14 @@ struct subscription_fixture : test::engine_fixture {
     links.governance_topic = governance.get();
     REQUIRE(gw.start(opts, *sys, eng->router(), *store, std::move(links)).code ==
             domain::errc::ok);
-    channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(gw.port()),
-                                  grpc::InsecureChannelCredentials());
+    channel = test::loopback_channel(gw.port());
     stub = pb::SubscriptionService::NewStub(channel);
     incidents = pb::IncidentService::NewStub(channel);
   }
   ~subscription_fixture() { gw.stop(); }
 
   static std::unique_ptr<grpc::ClientContext> ctx(const std::string& token) {
-    auto c = std::make_unique<grpc::ClientContext>();
-    if (!token.empty())
-      c->AddMetadata("authorization", "Bearer " + token);
-    c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds{30});
-    return c;
+    return test::call_context(token);
   }
 
   /// Appends one feedback item of `tenant`; returns its id.
@@ -186,8 +182,7 @@ TEST_CASE_METHOD(subscription_fixture, "Subscribe resumes from the offset a cons
   api::gateway_links links;
   links.feedback_topic = feedback.get();
   REQUIRE(gw.start(opts, *sys, eng->router(), *store, std::move(links)).code == domain::errc::ok);
-  channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(gw.port()),
-                                grpc::InsecureChannelCredentials());
+  channel = test::loopback_channel(gw.port());
   stub = pb::SubscriptionService::NewStub(channel);
   CHECK(as_set(ids(read_n("kp-token", request("feedback", "kp"), 4))) == as_set(expected));
 }

@@ -12,8 +12,9 @@
 #include "api/otlp_dead_letter.hpp"
 #include "api/otlp_receivers.hpp"
 #include "api/self_metrics.hpp"
-#include "support/shared_clock.hpp"
-#include "support/temp_dir.hpp"
+#include "support/actor_stack.hpp"
+#include "support/eventually.hpp"
+#include "support/grpc_client.hpp"
 
 #include "google/rpc/retry_info.pb.h"
 #include "google/rpc/status.pb.h"
@@ -22,8 +23,6 @@
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 #include "tocsin/v1/api.grpc.pb.h"
 
-#include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
 #include <grpcpp/grpcpp.h>
 
@@ -32,7 +31,6 @@
 #include <chrono>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace tocsin::test {
@@ -59,34 +57,19 @@ inline void set_attr(google::protobuf::RepeatedPtrField<otel_common::KeyValue>* 
   kv->mutable_value()->set_string_value(value);
 }
 
-struct ingest_fixture {
-  temp_dir dir{"tocsin-ingest"};
-  shared_clock clock;
+struct ingest_fixture : actor_stack {
   ingest_setup setup;
-  std::unique_ptr<persistence::store> store;
-  std::unique_ptr<caf::actor_system_config> cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::unique_ptr<actors::engine> eng;
   std::unique_ptr<actors::aggregation> agg;
   api::metrics_registry registry;
   api::metrics_registry::registration store_metrics;
   api::otlp_receivers receivers;
   api::gateway gw;
 
-  explicit ingest_fixture(ingest_setup s = {}) : setup(s) {
-    persistence::store_options so;
-    so.dir = dir.path();
-    so.partitions = 16;
-    so.map_size = std::size_t{256} << 20;
-    auto st = persistence::store::open(so);
-    REQUIRE(st.ok());
-    store = std::move(*st);
-    cfg = std::make_unique<caf::actor_system_config>();
-    actors::prepare_system_config(*cfg);
-    sys = std::make_unique<caf::actor_system>(*cfg);
+  explicit ingest_fixture(ingest_setup s = {}) : actor_stack("tocsin-ingest"), setup(s) {
+    open_stack();
     actors::engine_options eo;
     eo.id_seed = 7;
-    eng = std::make_unique<actors::engine>(*sys, *store, clock, eo);
+    start_engine(eo);
     actors::aggregation_options ao;
     ao.shards = 2;
     ao.max_queued = s.max_queued;
@@ -124,11 +107,8 @@ struct ingest_fixture {
     receivers.stop();
     store_metrics.reset();
     agg->stop();
-    eng->shutdown();
     agg.reset();
-    eng.reset();
-    sys.reset();
-    store->close();
+    close_stack();
   }
 
   api::api_options auth() const {
@@ -141,19 +121,13 @@ struct ingest_fixture {
   }
 
   std::shared_ptr<grpc::Channel> otlp_channel() const {
-    return grpc::CreateChannel("127.0.0.1:" + std::to_string(receivers.grpc_port()),
-                               grpc::InsecureChannelCredentials());
+    return loopback_channel(receivers.grpc_port());
   }
   std::unique_ptr<pb::AdminService::Stub> admin() const {
-    return pb::AdminService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(gw.port()), grpc::InsecureChannelCredentials()));
+    return pb::AdminService::NewStub(loopback_channel(gw.port()));
   }
   static std::unique_ptr<grpc::ClientContext> ctx(const std::string& token = {}) {
-    auto c = std::make_unique<grpc::ClientContext>();
-    if (!token.empty())
-      c->AddMetadata("authorization", "Bearer " + token);
-    c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds{30});
-    return c;
+    return call_context(token);
   }
 
   /// `n` server spans of `service`/`name` ending now, `errors` of them with status ERROR.
@@ -210,13 +184,10 @@ struct ingest_fixture {
     auto key = domain::span_series(tenant, service, name, domain::span_kind::server);
     domain::range_sum last;
     last.known = false;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
-    while (std::chrono::steady_clock::now() < deadline) {
+    eventually([&] {
       last = query(key);
-      if (last.known && last.value.calls >= calls)
-        return last;
-      std::this_thread::sleep_for(std::chrono::milliseconds{20});
-    }
+      return last.known && last.value.calls >= calls;
+    });
     return last;
   }
 

@@ -1,5 +1,6 @@
 // Config loader: defaults, the shipped tocsin.yaml, and that every error names file, line, key.
 #include "config/config.hpp"
+#include "support/openslo_text.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -272,22 +273,14 @@ TEST_CASE("bad ingest settings name file, line and key") {
 
 TEST_CASE("slo files load relative to the config and refuse a duplicate id") {
   tocsin::test::temp_dir dir;
-  const auto slo_text = std::string(R"(apiVersion: openslo/v1
-kind: SLO
-metadata: {name: pay}
-spec:
-  service: pay
-  indicator:
-    metadata: {name: pay-errors}
-    spec:
-      ratioMetric:
-        counter: true
-        bad: {metricSource: {type: tocsin, spec: {series: span, name: POST /pay}}}
-        total: {metricSource: {type: tocsin, spec: {series: span, name: POST /pay}}}
-  timeWindow: [{duration: 1h, isRolling: true}]
-  budgetingMethod: Occurrences
-  objectives: [{target: 0.99}]
-)");
+  tocsin::test::span_slo_text pay; // a plain SLO, without alert policies
+  pay.name = "pay";
+  pay.service = "pay";
+  pay.indicator = "pay-errors";
+  pay.span = "POST /pay";
+  pay.window = "1h";
+  pay.target = "0.99";
+  const auto slo_text = tocsin::test::openslo_text(pay);
   std::filesystem::create_directories(dir.sub("slo"));
   std::ofstream(dir.sub("slo/pay.yaml")) << slo_text;
   std::ofstream(dir.sub("ok.yaml"))

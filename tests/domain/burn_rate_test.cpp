@@ -3,6 +3,7 @@
 // breach_tracker's breached / repeat / recovered edges.
 #include "domain/breach_tracker.hpp"
 #include "domain/burn_rate.hpp"
+#include "support/checkout_slo.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -10,10 +11,11 @@
 #include <utility>
 
 using namespace tocsin::domain;
+using tocsin::test::checkout_key;
+using tocsin::test::checkout_slo;
+using tocsin::test::condition;
 
 namespace {
-
-constexpr span_kind_number server = 2; // OTLP SPAN_KIND_SERVER
 
 constexpr timestamp sec = nanos_per_second;
 constexpr timestamp minute = 60 * sec;
@@ -21,19 +23,6 @@ constexpr timestamp hour = 60 * minute;
 constexpr timestamp day = 24 * hour;
 constexpr timestamp t0 = 472'222 * 3600 * sec;
 constexpr timestamp now = t0 + 30 * day;
-
-series_key checkout() { return span_series("acme", "checkout", "POST /pay", server); }
-
-slo_definition checkout_slo() {
-  slo_definition d;
-  d.id = "checkout-availability";
-  d.tenant = "acme";
-  d.service = "checkout";
-  d.ratio.bad = series_selector{checkout(), measure::errors};
-  d.ratio.total = series_selector{checkout(), measure::count};
-  d.target = 0.999;
-  return d;
-}
 
 exemplar trace(std::string id) {
   exemplar e;
@@ -66,13 +55,6 @@ public:
       counts[d] = {10000, 1};
   }
 };
-
-const condition_status& condition(const slo_status& s, const std::string& name) {
-  for (const auto& c : s.conditions)
-    if (c.name == name) return c;
-  FAIL("no condition " << name);
-  return s.conditions.front();
-}
 
 } // namespace
 
@@ -217,7 +199,7 @@ TEST_CASE("a restart mid-window is stale for the gap, never healthy, then recove
   window_store before{cfg};
   feed(before, 0, 40);
   store_query q;
-  q.add(checkout(), before);
+  q.add(checkout_key(), before);
   auto s = evaluate(d, q, t0 + 40 * sec);
   CHECK(s.health == slo_health::healthy);
   CHECK(condition(s, "fast").short_burn == Approx(1).epsilon(0.05));
@@ -227,7 +209,7 @@ TEST_CASE("a restart mid-window is stale for the gap, never healthy, then recove
   auto after = window_store::restore(cfg, persisted, before.meta(), t0 + 43 * sec);
   feed(after, 43, 46);
   store_query q2;
-  q2.add(checkout(), after);
+  q2.add(checkout_key(), after);
   // Both windows of the condition overlap the lost seconds: unknown, so stale, not healthy.
   s = evaluate(d, q2, t0 + 46 * sec);
   CHECK(s.stale);

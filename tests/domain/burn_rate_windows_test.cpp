@@ -3,10 +3,14 @@
 // page/ticket window pairs, and a second-scale pair with an open (partial) window.
 #include "domain/burn_rate.hpp"
 #include "domain/telemetry.hpp"
+#include "support/checkout_slo.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace tocsin::domain;
+using tocsin::test::checkout_key;
+using tocsin::test::checkout_slo; // 99.9 %: a 0.1 % error budget; the default conditions
+using tocsin::test::condition;
 
 namespace {
 
@@ -16,19 +20,6 @@ constexpr timestamp hour = 60 * minute;
 constexpr timestamp day = 24 * hour;
 constexpr timestamp now = 472'222 * hour; // hour-aligned, so every window is whole
 
-series_key pay() { return span_series("acme", "checkout", "POST /pay", span_kind::server); }
-
-slo_definition default_slo() {
-  slo_definition d;
-  d.id = "checkout-availability";
-  d.tenant = "acme";
-  d.service = "checkout";
-  d.ratio.bad = series_selector{pay(), measure::errors};
-  d.ratio.total = series_selector{pay(), measure::count};
-  d.target = 0.999; // 0.1 % error budget
-  return d;             // conditions empty: the DESIGN.md §5 defaults
-}
-
 observation minute_of_traffic(timestamp at, std::uint64_t calls, std::uint64_t errors) {
   observation o;
   o.at = at;
@@ -37,11 +28,13 @@ observation minute_of_traffic(timestamp at, std::uint64_t calls, std::uint64_t e
   return o;
 }
 
-const condition_status& condition(const slo_status& s, const std::string& name) {
-  for (const auto& c : s.conditions)
-    if (c.name == name) return c;
-  FAIL("no condition " << name);
-  return s.conditions.front();
+// Three days up to now of 1000 calls a minute, errors(back) of them failing in the minute that
+// began `back` minutes before now; then the store's clock reaches now.
+template <class Errors>
+void three_days(window_store& store, Errors errors) {
+  for (timestamp back = 3 * day / minute; back >= 1; --back)
+    store.add(minute_of_traffic(now - back * minute + 30 * sec, 1000, errors(back)));
+  store.advance(now);
 }
 
 } // namespace
@@ -62,15 +55,13 @@ TEST_CASE("default page/ticket pairs over real windows, by hand", "[burn_rate][w
   window_config cfg; // 1 s for 1 h, 1 min for 1 d, 1 h for 30 d
   cfg.lateness = 0;
   window_store store{cfg};
-  for (timestamp back = 3 * day / minute; back >= 1; --back) {
-    const std::uint64_t errors = back <= 5 ? 20 : back <= 60 ? 10 : back <= 360 ? 2 : 1;
-    store.add(minute_of_traffic(now - back * minute + 30 * sec, 1000, errors));
-  }
-  store.advance(now);
+  three_days(store, [](timestamp back) -> std::uint64_t {
+    return back <= 5 ? 20 : back <= 60 ? 10 : back <= 360 ? 2 : 1;
+  });
   store_query q;
-  q.add(pay(), store);
+  q.add(checkout_key(), store);
 
-  const auto s = evaluate(default_slo(), q, now);
+  const auto s = evaluate(checkout_slo(), q, now);
   CHECK(condition(s, "page-1h").long_burn == Approx(650.0 / 60000 / 0.001));
   CHECK(condition(s, "page-1h").short_burn == Approx(20.0));
   CHECK(condition(s, "page-1h").state == condition_state::ok);
@@ -95,28 +86,24 @@ TEST_CASE("default page/ticket pairs over real windows, by hand", "[burn_rate][w
 
   // Ten more minutes at 20 errors a minute push the 1 h window over 14.4x: now it pages.
   window_store hotter{cfg};
-  for (timestamp back = 3 * day / minute; back >= 1; --back) {
-    const std::uint64_t errors = back <= 15 ? 20 : back <= 60 ? 10 : back <= 360 ? 2 : 1;
-    hotter.add(minute_of_traffic(now - back * minute + 30 * sec, 1000, errors));
-  }
-  hotter.advance(now);
+  three_days(hotter, [](timestamp back) -> std::uint64_t {
+    return back <= 15 ? 20 : back <= 60 ? 10 : back <= 360 ? 2 : 1;
+  });
   store_query q2;
-  q2.add(pay(), hotter);
-  const auto s2 = evaluate(default_slo(), q2, now);
+  q2.add(checkout_key(), hotter);
+  const auto s2 = evaluate(checkout_slo(), q2, now);
   // 1h: 15*20 + 45*10 = 750 / 60000 = 12.5x: still short of 14.4x, so page-1h stays ok...
   CHECK(condition(s2, "page-1h").long_burn == Approx(12.5));
   CHECK(condition(s2, "page-1h").state == condition_state::ok);
   CHECK(*s2.severity == severity::warning);
   // ... and 30 min of 30 errors a minute does it: 1h = 30*30 + 30*10 = 1200 / 60000 = 20x.
   window_store paging{cfg};
-  for (timestamp back = 3 * day / minute; back >= 1; --back) {
-    const std::uint64_t errors = back <= 30 ? 30 : back <= 60 ? 10 : back <= 360 ? 2 : 1;
-    paging.add(minute_of_traffic(now - back * minute + 30 * sec, 1000, errors));
-  }
-  paging.advance(now);
+  three_days(paging, [](timestamp back) -> std::uint64_t {
+    return back <= 30 ? 30 : back <= 60 ? 10 : back <= 360 ? 2 : 1;
+  });
   store_query q3;
-  q3.add(pay(), paging);
-  const auto s3 = evaluate(default_slo(), q3, now);
+  q3.add(checkout_key(), paging);
+  const auto s3 = evaluate(checkout_slo(), q3, now);
   CHECK(condition(s3, "page-1h").long_burn == Approx(20.0));
   CHECK(condition(s3, "page-1h").short_burn == Approx(30.0));
   CHECK(condition(s3, "page-1h").state == condition_state::firing);
@@ -131,7 +118,7 @@ TEST_CASE("second-scale pair: the open window counts, as data arrives", "[burn_r
   // error among them each second (1x), then a burst of 40 errors in the still-open second.
   window_config cfg;
   cfg.lateness = sec;
-  auto d = default_slo();
+  auto d = checkout_slo();
   d.target = 0.9;
   d.window = 60 * sec;
   d.conditions = {{"fast", severity::high, 10 * sec, 2 * sec, 2}};
@@ -140,7 +127,7 @@ TEST_CASE("second-scale pair: the open window counts, as data arrives", "[burn_r
   for (int i = 0; i < 10; ++i)
     store.add(minute_of_traffic(t0 + i * sec + 500 * nanos_per_milli, 10, 1));
   store_query q;
-  q.add(pay(), store);
+  q.add(checkout_key(), store);
   auto s = evaluate(d, q, t0 + 10 * sec);
   CHECK(condition(s, "fast").long_burn == Approx(1.0));
   CHECK(condition(s, "fast").short_burn == Approx(1.0));

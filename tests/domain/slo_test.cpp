@@ -1,6 +1,7 @@
 // SLO definitions and ratio math: defaults, validation naming the field, SLI, burn rate, error
 // budget, and good/bad/total counted over span, metric and log series.
 #include "domain/slo.hpp"
+#include "support/checkout_slo.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -8,27 +9,19 @@
 #include <string>
 
 using namespace tocsin::domain;
+using tocsin::test::checkout_key;
 
 namespace {
-
-constexpr span_kind_number server = 2; // OTLP SPAN_KIND_SERVER
 
 constexpr timestamp sec = nanos_per_second;
 constexpr timestamp minute = 60 * sec;
 constexpr timestamp hour = 60 * minute;
 constexpr timestamp t0 = 472'222 * 3600 * sec;
 
-series_key checkout() { return span_series("acme", "checkout", "POST /pay", server); }
-
+// The shared checkout SLO, named as an operator would name it.
 slo_definition checkout_slo() {
-  slo_definition d;
-  d.id = "checkout-availability";
-  d.tenant = "acme";
+  auto d = tocsin::test::checkout_slo();
   d.name = "checkout availability";
-  d.service = "checkout";
-  d.ratio.bad = series_selector{checkout(), measure::errors};
-  d.ratio.total = series_selector{checkout(), measure::count};
-  d.target = 0.999;
   return d;
 }
 
@@ -112,7 +105,7 @@ TEST_CASE("ratios count span errors, metric sums and log records", "[slo]") {
   const auto total_key = metric_series("acme", "requests", {});
   const auto err_key = log_series("acme", "checkout", log_level::error);
   const auto info_key = log_series("acme", "checkout", log_level::info);
-  q.add(checkout(), spans);
+  q.add(checkout_key(), spans);
   q.add(good_key, good);
   q.add(total_key, total);
   q.add(err_key, errors_log);

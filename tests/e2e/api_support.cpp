@@ -1,5 +1,6 @@
 #include "api_support.hpp"
 
+#include "support/grpc_client.hpp"
 #include "tools/webhook-sink/sink_process.hpp"
 
 #include <catch2/catch.hpp>
@@ -131,16 +132,11 @@ std::string api_daemon::open(const std::string& title, const std::string& token,
 }
 
 std::unique_ptr<pb::IncidentService::Stub> api_daemon::stub() const {
-  return pb::IncidentService::NewStub(
-    grpc::CreateChannel(address(), grpc::InsecureChannelCredentials()));
+  return pb::IncidentService::NewStub(test::loopback_channel(port));
 }
 
 std::unique_ptr<grpc::ClientContext> call_context(const std::string& token) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  if (!token.empty())
-    ctx->AddMetadata("authorization", "Bearer " + token);
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds{60});
-  return ctx;
+  return test::call_context(token, 60s); // a whole daemon on a loaded machine: more than 30 s
 }
 
 } // namespace tocsin::e2e

@@ -3,62 +3,31 @@
 // surviving a restart, and SLOs from config files (slo.files) applied at start.
 #include "api_support.hpp"
 
+#include "support/openslo_text.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace tocsin::e2e;
+using tocsin::test::openslo_text;
+using tocsin::test::span_slo_text;
 
 namespace {
 
-const char* const checkout_slo = R"(apiVersion: openslo/v1
-kind: SLO
-metadata:
-  name: checkout-availability
-  displayName: Checkout availability
-spec:
-  service: checkout
-  indicator:
-    metadata: {name: checkout-error-ratio}
-    spec:
-      ratioMetric:
-        counter: true
-        bad: {metricSource: {type: tocsin, spec: {series: span, name: POST /checkout}}}
-        total: {metricSource: {type: tocsin, spec: {series: span, name: POST /checkout}}}
-  timeWindow:
-    - {duration: 60s, isRolling: true}
-  budgetingMethod: Occurrences
-  objectives:
-    - target: 0.9
-  alertPolicies:
-    - kind: AlertPolicy
-      metadata: {name: fast}
-      spec:
-        conditions:
-          - kind: AlertCondition
-            metadata: {name: fast-burn}
-            spec:
-              severity: page
-              condition:
-                {kind: burnrate, op: gte, threshold: 2, lookbackWindow: 10s, alertAfter: 2s}
----
-apiVersion: openslo/v1
-kind: SLO
-metadata:
-  name: search-availability
-spec:
-  service: search
-  indicator:
-    metadata: {name: search-errors}
-    spec:
-      ratioMetric:
-        counter: true
-        bad: {metricSource: {type: tocsin, spec: {series: span, name: GET /search}}}
-        total: {metricSource: {type: tocsin, spec: {series: span, name: GET /search}}}
-  timeWindow:
-    - {duration: 28d, isRolling: true}
-  budgetingMethod: Occurrences
-  objectives:
-    - target: 0.999
-)";
+// Two documents: checkout-availability (90 % of `POST /checkout` over 60 s, a fast-burn
+// condition that pages) and search-availability (99.9 % over 28 d, the default conditions).
+const std::string checkout_slo = [] {
+  span_slo_text checkout;
+  checkout.display_name = "Checkout availability";
+  checkout.severity = "page";
+  span_slo_text search;
+  search.name = "search-availability";
+  search.service = "search";
+  search.indicator = "search-errors";
+  search.span = "GET /search";
+  search.window = "28d";
+  search.target = "0.999";
+  return openslo_text(checkout) + "---\n" + openslo_text(search);
+}();
 
 } // namespace
 

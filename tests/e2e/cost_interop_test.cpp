@@ -12,7 +12,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <thread>
 
 using namespace tocsin;
@@ -81,17 +80,6 @@ struct cost_env {
   double metric(const std::string& name) {
     return prom_sum(http_get(daemon.otlp_http_port, "/metrics"), name);
   }
-
-  template <class Probe>
-  bool eventually(Probe probe, std::chrono::seconds limit = 90s) {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (!probe()) {
-      if (std::chrono::steady_clock::now() > until)
-        return false;
-      std::this_thread::sleep_for(250ms);
-    }
-    return true;
-  }
 };
 
 } // namespace
@@ -100,16 +88,9 @@ struct cost_env {
 TEST_CASE("A cost spike in metrics sent by the OpenTelemetry JS SDK produces exactly one "
           "anomaly, one cost incident and one feedback item, and a governance hand-off above the "
           "threshold") {
-  const auto node = find_node();
-  if (!node) {
-    WARN("node is not installed: the OpenTelemetry JS interop test is skipped");
+  const auto node = interop_node("@opentelemetry/exporter-metrics-otlp-grpc");
+  if (!node)
     return;
-  }
-  {
-    INFO("run tools/setup to install the JS SDK (npm ci in tests/interop)");
-    REQUIRE(std::filesystem::exists(interop_dir +
-                                    "/node_modules/@opentelemetry/exporter-metrics-otlp-grpc"));
-  }
   cost_env env;
   env.node = *node;
   env.daemon.start();
@@ -126,7 +107,7 @@ TEST_CASE("A cost spike in metrics sent by the OpenTelemetry JS SDK produces exa
   }
 
   // Detected once per tenant and fully acted on (incident, feedback item, hand-off durable).
-  const bool settled = env.eventually([&] {
+  const bool settled = eventually([&] {
     return env.metric("tocsin_cost_anomalies_total") >= 2
            && env.metric("tocsin_cost_pending_anomalies") == 0;
   });

@@ -1,8 +1,12 @@
 #include "interop_support.hpp"
 
+#include "support/eventually.hpp"
+
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 #include <arpa/inet.h>
@@ -23,6 +27,21 @@ std::optional<std::string> find_node() {
       return candidate;
   }
   return std::nullopt;
+}
+
+std::optional<std::string> interop_node(const std::string& sdk_package) {
+  auto node = find_node();
+  if (!node) {
+    WARN("node is not installed: the OpenTelemetry JS interop test is skipped");
+    return std::nullopt;
+  }
+  INFO("run tools/setup to install the JS SDK (npm ci in tests/interop)");
+  REQUIRE(std::filesystem::exists(interop_dir + "/node_modules/" + sdk_package));
+  return node;
+}
+
+bool eventually(const std::function<bool()>& probe, std::chrono::seconds limit) {
+  return test::eventually(probe, limit, std::chrono::milliseconds{250});
 }
 
 std::string http_get(int port, const std::string& path) {

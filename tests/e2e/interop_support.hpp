@@ -1,10 +1,12 @@
-// Helpers for the OTLP interop end-to-end test: finding Node.js, running the OpenTelemetry JS
-// SDK scripts of tests/interop, and reading tocsind's Prometheus /metrics. Test-only; call from
-// the test's thread.
+// Helpers for the interop end-to-end tests (OTLP, cost): finding Node.js and the OpenTelemetry JS
+// SDK scripts of tests/interop, polling a daemon at the pace its exports arrive, and reading
+// tocsind's Prometheus /metrics. Test-only; call from the test's thread.
 #pragma once
 
 #include "cli_runner.hpp"
 
+#include <chrono>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -17,6 +19,16 @@ inline const std::string interop_dir = TOCSIN_SOURCE_DIR "/tests/interop";
 
 /// The absolute path of `node` on $PATH; nullopt when Node.js is not installed.
 std::optional<std::string> find_node();
+
+/// `node` for a test driving the SDK scripts; nullopt (with a WARN) when Node.js is absent and
+/// the test is to be skipped. When it is present, REQUIREs `sdk_package` (a directory under
+/// node_modules, e.g. "@opentelemetry/sdk-trace-base") to be installed: tools/setup does that.
+std::optional<std::string> interop_node(const std::string& sdk_package);
+
+/// Polls `probe` every 250 ms for up to `limit`: SDK exports are batched, and a whole daemon on a
+/// loaded machine takes its time.
+bool eventually(const std::function<bool()>& probe,
+                std::chrono::seconds limit = std::chrono::seconds{90});
 
 /// Runs a blocking HTTP/1.0 GET against 127.0.0.1:port and returns the body; empty when the
 /// server cannot be reached or does not answer 200.

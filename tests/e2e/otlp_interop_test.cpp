@@ -7,13 +7,13 @@
 #include "api_support.hpp"
 #include "interop_support.hpp"
 
+#include "support/openslo_text.hpp"
 #include "tools/webhook-sink/sink_process.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <csignal>
-#include <filesystem>
 #include <thread>
 
 using namespace tocsin;
@@ -24,37 +24,16 @@ namespace {
 
 const std::string slo_id = "checkout-availability";
 
-// example-slo.yaml's test variant: 90 % of `POST /checkout` succeed; the condition fires when
-// the burn rate reaches 2 (20 % errors) over both 10 s and 2 s.
-const char* const test_slo = R"(apiVersion: openslo/v1
-kind: SLO
-metadata:
-  name: checkout-availability
-spec:
-  service: checkout
-  indicator:
-    metadata: {name: checkout-error-ratio}
-    spec:
-      ratioMetric:
-        counter: true
-        bad: {metricSource: {type: tocsin, spec: {series: span, name: POST /checkout}}}
-        total: {metricSource: {type: tocsin, spec: {series: span, name: POST /checkout}}}
-  timeWindow:
-    - {duration: 30s, isRolling: true}
-  budgetingMethod: Occurrences
-  objectives:
-    - target: 0.9
-  alertPolicies:
-    - kind: AlertPolicy
-      metadata: {name: interop}
-      spec:
-        conditions:
-          - kind: AlertCondition
-            metadata: {name: interop-fast}
-            spec:
-              severity: critical
-              condition: {kind: burnrate, op: gte, threshold: 2, lookbackWindow: 10s, alertAfter: 2s}
-)";
+// example-slo.yaml's test variant: 90 % of `POST /checkout` succeed over 30 s; the critical
+// condition fires when the burn rate reaches 2 (20 % errors) over both 10 s and 2 s.
+const std::string test_slo = [] {
+  test::span_slo_text s;
+  s.window = "30s";
+  s.severity = "critical";
+  s.alert_policy = "interop";
+  s.condition = "interop-fast";
+  return test::openslo_text(s);
+}();
 
 struct interop_env {
   test::temp_dir scratch{"tocsin-e2e-otlp"};
@@ -119,18 +98,6 @@ struct interop_env {
 
   json slo_status() { return daemon.ctl_json({"slo", "status", slo_id}); }
 
-  // Polls `probe` (which returns true when done) every 250 ms for up to `limit`.
-  template <class Probe>
-  bool eventually(Probe probe, std::chrono::seconds limit = 90s) {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (!probe()) {
-      if (std::chrono::steady_clock::now() > until)
-        return false;
-      std::this_thread::sleep_for(250ms);
-    }
-    return true;
-  }
-
   // Takes the incident to Resolved along whatever moves its state allows (a critical incident
   // starts Escalated: engage, investigate, mitigate, then resolve).
   void resolve(const std::string& id) {
@@ -185,15 +152,9 @@ std::size_t count_type(const json& view, const std::string& type) {
 
 TEST_CASE("OpenTelemetry JS SDK over OTLP/gRPC: telemetry arrives, error bursts open and append "
           "to an SLO incident with exemplars, a new burst after resolution opens a new one") {
-  const auto node = find_node();
-  if (!node) {
-    WARN("node is not installed: the OpenTelemetry JS interop test is skipped");
+  const auto node = interop_node("@opentelemetry/sdk-trace-base");
+  if (!node)
     return;
-  }
-  {
-    INFO("run tools/setup to install the JS SDK (npm ci in tests/interop)");
-    REQUIRE(std::filesystem::exists(interop_dir + "/node_modules/@opentelemetry/sdk-trace-base"));
-  }
 
   interop_env env;
   env.node = *node;
@@ -205,7 +166,7 @@ TEST_CASE("OpenTelemetry JS SDK over OTLP/gRPC: telemetry arrives, error bursts 
 
   { // Spans and metric points arrive: tocsind's own counters on the OTLP/HTTP listener say so.
     std::string scrape;
-    const bool arrived = env.eventually([&] {
+    const bool arrived = eventually([&] {
       scrape = http_get(env.http_port, "/metrics");
       return prom_sum(scrape, "tocsin_otlp_spans_accepted_total", "transport=\"grpc\"") > 0
              && prom_sum(scrape, "tocsin_otlp_data_points_accepted_total",
@@ -217,7 +178,7 @@ TEST_CASE("OpenTelemetry JS SDK over OTLP/gRPC: telemetry arrives, error bursts 
     REQUIRE(arrived);
     // The SLO sees the spans: it has an SLI and is healthy before any burst.
     json status;
-    REQUIRE(env.eventually([&] {
+    REQUIRE(eventually([&] {
       status = env.slo_status();
       return !status["sli"].is_null() && status["health"] == "healthy";
     }));
@@ -227,7 +188,7 @@ TEST_CASE("OpenTelemetry JS SDK over OTLP/gRPC: telemetry arrives, error bursts 
   // Burst 1: the SLO breaches and an incident opens with the breaching spans as exemplars.
   const auto burst1 = env.burst("b1");
   json incidents;
-  REQUIRE(env.eventually([&] {
+  REQUIRE(eventually([&] {
     incidents = env.slo_incidents();
     return incidents.size() >= 1;
   }));
@@ -256,7 +217,7 @@ TEST_CASE("OpenTelemetry JS SDK over OTLP/gRPC: telemetry arrives, error bursts 
   REQUIRE(env.wait_recovered());
   const auto occurrences = env.incident(first_id)["incident"]["occurrences"].get<int>();
   env.burst("b2");
-  REQUIRE(env.eventually([&] {
+  REQUIRE(eventually([&] {
     view = env.incident(first_id);
     return view["incident"]["occurrences"].get<int>() > occurrences;
   }));
@@ -271,7 +232,7 @@ TEST_CASE("OpenTelemetry JS SDK over OTLP/gRPC: telemetry arrives, error bursts 
 
   const auto burst3 = env.burst("b3");
   std::string second_id;
-  REQUIRE(env.eventually([&] {
+  REQUIRE(eventually([&] {
     for (const auto& i : env.slo_incidents())
       if (i["id"] != first_id)
         second_id = i["id"].get<std::string>();

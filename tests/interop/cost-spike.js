@@ -9,17 +9,9 @@
 //   node cost-spike.js --endpoint 127.0.0.1:4317 --token T --artifact-id planner-v3
 'use strict';
 
-const { MeterProvider, PeriodicExportingMetricReader,
-        AggregationTemporality } = require('@opentelemetry/sdk-metrics');
-const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-grpc');
-const { resourceFromAttributes } = require('@opentelemetry/resources');
-const { ATTR_SERVICE_NAME } = require('@opentelemetry/semantic-conventions');
-const { parseArgs, exporterConfig, countExports, sleep } = require('./common');
+const { parseArgs, meterProvider, finish, runMain, sleep } = require('./common');
 
 const opts = parseArgs(process.argv.slice(2), {
-  endpoint: '',
-  token: '',
-  tenant: '',
   service: 'llm-agent',
   metric: 'llm.cost',
   artifactId: 'planner-v3',
@@ -50,21 +42,8 @@ async function steady(counter, attrs, seconds, tally) {
 }
 
 async function main() {
-  const resourceAttrs = { [ATTR_SERVICE_NAME]: opts.service };
-  if (opts.tenant) resourceAttrs['tenant.id'] = opts.tenant;
   const tally = { ok: 0, failed: 0, recordings: 0 };
-  const exporter = countExports(new OTLPMetricExporter({
-    ...exporterConfig(opts),
-    temporalityPreference: opts.temporality === 'delta' ? AggregationTemporality.DELTA
-                                                        : AggregationTemporality.CUMULATIVE,
-  }), tally);
-  const reader = new PeriodicExportingMetricReader({
-    exporter, exportIntervalMillis: Number(opts.interval),
-    exportTimeoutMillis: Math.min(Number(opts.interval), 5000),
-  });
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes(resourceAttrs), readers: [reader],
-  });
+  const provider = meterProvider(opts, tally);
   const meter = provider.getMeter('tocsin-interop', '1.0.0');
   const cost = meter.createCounter(opts.metric, { description: 'LLM spend', unit: 'USD' });
   const attrs = { 'artifact.id': opts.artifactId };
@@ -73,18 +52,7 @@ async function main() {
   cost.add(Number(opts.spike), attrs);
   console.log(JSON.stringify({ spike: { at_ms: Date.now(), value: Number(opts.spike) } }));
   await steady(cost, attrs, Number(opts.afterSeconds), tally);
-  try {
-    await provider.forceFlush();
-    await provider.shutdown();
-  } catch (err) { // already counted (and printed) by countExports
-    tally.failed = Math.max(tally.failed, 1);
-  }
-  console.log(JSON.stringify({ done: { recordings: tally.recordings, exports_ok: tally.ok,
-                                       exports_failed: tally.failed } }));
-  return tally.failed === 0 ? 0 : 1;
+  return finish(provider, tally, { recordings: tally.recordings });
 }
 
-main().then((code) => process.exit(code), (err) => {
-  console.error(err && err.stack ? err.stack : String(err));
-  process.exit(1);
-});
+runMain(main);

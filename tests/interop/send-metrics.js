@@ -7,17 +7,9 @@
 //   node send-metrics.js --endpoint 127.0.0.1:4317 --seconds 5 --temporality cumulative
 'use strict';
 
-const { MeterProvider, PeriodicExportingMetricReader,
-        AggregationTemporality } = require('@opentelemetry/sdk-metrics');
-const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-grpc');
-const { resourceFromAttributes } = require('@opentelemetry/resources');
-const { ATTR_SERVICE_NAME } = require('@opentelemetry/semantic-conventions');
-const { parseArgs, exporterConfig, countExports, runFor } = require('./common');
+const { parseArgs, meterProvider, pace, finish, runFor, runMain } = require('./common');
 
 const opts = parseArgs(process.argv.slice(2), {
-  endpoint: '',
-  token: '',
-  tenant: '',
   service: 'checkout',
   rate: '20',                // recordings/s
   seconds: '5',              // 0: until SIGTERM
@@ -26,52 +18,22 @@ const opts = parseArgs(process.argv.slice(2), {
 });
 
 async function main() {
-  const resourceAttrs = { [ATTR_SERVICE_NAME]: opts.service };
-  if (opts.tenant) resourceAttrs['tenant.id'] = opts.tenant;
   const tally = { ok: 0, failed: 0 };
-  const exporter = countExports(new OTLPMetricExporter({
-    ...exporterConfig(opts),
-    temporalityPreference: opts.temporality === 'delta' ? AggregationTemporality.DELTA
-                                                        : AggregationTemporality.CUMULATIVE,
-  }), tally);
-  const reader = new PeriodicExportingMetricReader({
-    exporter, exportIntervalMillis: Number(opts.interval),
-    exportTimeoutMillis: Math.min(Number(opts.interval), 5000),
-  });
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes(resourceAttrs), readers: [reader],
-  });
+  const provider = meterProvider(opts, tally);
   const meter = provider.getMeter('tocsin-interop', '1.0.0');
   const requests = meter.createCounter('checkout.requests', { description: 'checkout calls' });
   const duration = meter.createHistogram('checkout.duration', {
     description: 'checkout latency', unit: 'ms',
   });
 
-  const rate = Number(opts.rate);
-  let recorded = 0;
-  const start = Date.now();
-  const timer = setInterval(() => {
-    const due = Math.floor(((Date.now() - start) / 1000) * rate);
-    for (; recorded < due; recorded++) {
-      const outcome = recorded % 10 === 9 ? 'error' : 'ok';
-      requests.add(1, { 'http.route': '/checkout', outcome });
-      duration.record(5 + (recorded % 50) * 3, { 'http.route': '/checkout' });
-    }
-  }, 20);
+  const stop = pace(Number(opts.rate), (n) => {
+    const outcome = n % 10 === 9 ? 'error' : 'ok';
+    requests.add(1, { 'http.route': '/checkout', outcome });
+    duration.record(5 + (n % 50) * 3, { 'http.route': '/checkout' });
+  });
   await runFor(opts.seconds);
-  clearInterval(timer);
-  try {
-    await provider.forceFlush();
-    await provider.shutdown();
-  } catch (err) { // already counted (and printed) by countExports
-    tally.failed = Math.max(tally.failed, 1);
-  }
-  console.log(JSON.stringify({ done: { recorded, exports_ok: tally.ok,
-                                       exports_failed: tally.failed } }));
-  return tally.failed === 0 ? 0 : 1;
+  const recorded = stop();
+  return finish(provider, tally, { recorded });
 }
 
-main().then((code) => process.exit(code), (err) => {
-  console.error(err && err.stack ? err.stack : String(err));
-  process.exit(1);
-});
+runMain(main);

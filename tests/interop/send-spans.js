@@ -12,15 +12,12 @@
 const { SpanKind, SpanStatusCode } = require('@opentelemetry/api');
 const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
 const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc');
-const { resourceFromAttributes } = require('@opentelemetry/resources');
-const { ATTR_SERVICE_NAME, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE,
+const { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE,
         ATTR_HTTP_RESPONSE_STATUS_CODE } = require('@opentelemetry/semantic-conventions');
-const { parseArgs, exporterConfig, countExports, runFor } = require('./common');
+const { parseArgs, exporterConfig, countExports, resourceFor, pace, finish, runFor,
+        runMain } = require('./common');
 
 const opts = parseArgs(process.argv.slice(2), {
-  endpoint: '',
-  token: '',
-  tenant: '',            // resource attribute tenant.id (dev mode, no token)
   service: 'checkout',
   name: 'POST /checkout',
   rate: '20',            // spans/s
@@ -32,26 +29,22 @@ const opts = parseArgs(process.argv.slice(2), {
 });
 
 async function main() {
-  const resourceAttrs = { [ATTR_SERVICE_NAME]: opts.service };
-  if (opts.tenant) resourceAttrs['tenant.id'] = opts.tenant;
   const tally = { ok: 0, failed: 0 };
   const exporter = countExports(new OTLPTraceExporter(exporterConfig(opts)), tally);
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes(resourceAttrs),
+    resource: resourceFor(opts),
     spanProcessors: [new BatchSpanProcessor(exporter, {
       scheduledDelayMillis: 200, maxExportBatchSize: 512, maxQueueSize: 65536,
     })],
   });
   const tracer = provider.getTracer('tocsin-interop', '1.0.0');
-  const rate = Number(opts.rate);
   const ratio = Number(opts.errorRatio);
   const [method, route] = opts.name.includes(' ') ? opts.name.split(' ', 2) : ['GET', opts.name];
 
-  let sent = 0;
   let errors = 0;
-  const emit = () => {
+  const emit = (n) => {
     // Exactly floor(n * ratio) errors among the first n spans, spread evenly.
-    const error = Math.floor((sent + 1) * ratio) > Math.floor(sent * ratio);
+    const error = Math.floor((n + 1) * ratio) > Math.floor(n * ratio);
     const span = tracer.startSpan(opts.name, {
       kind: SpanKind.SERVER,
       attributes: {
@@ -72,29 +65,12 @@ async function main() {
       errors++;
     }
     span.end();
-    sent++;
   };
 
-  // Paced by elapsed time, not by timer ticks, so a slow event loop does not lower the rate.
-  const start = Date.now();
-  const timer = setInterval(() => {
-    const due = Math.floor(((Date.now() - start) / 1000) * rate);
-    while (sent < due) emit();
-  }, 20);
+  const stop = pace(Number(opts.rate), emit);
   await runFor(opts.seconds);
-  clearInterval(timer);
-  try {
-    await provider.forceFlush();
-    await provider.shutdown();
-  } catch (err) { // already counted (and printed) by countExports
-    tally.failed = Math.max(tally.failed, 1);
-  }
-  console.log(JSON.stringify({ done: { spans: sent, errors, exports_ok: tally.ok,
-                                       exports_failed: tally.failed } }));
-  return tally.failed === 0 ? 0 : 1;
+  const spans = stop();
+  return finish(provider, tally, { spans, errors });
 }
 
-main().then((code) => process.exit(code), (err) => {
-  console.error(err && err.stack ? err.stack : String(err));
-  process.exit(1);
-});
+runMain(main);
