@@ -2,6 +2,7 @@
 #include "actors/cost_detector_impl.hpp"
 
 #include "actors/messages.hpp"
+#include "persistence/scan_all.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -11,29 +12,21 @@ namespace {
 
 using persistence::kv_db;
 
-// Every record under `prefix` in the definitions DB, decoded by `decode`, page by page.
+// Every record under `prefix` in the definitions DB, decoded by `decode`.
 template <class T, class Decode>
 domain::error load_all(persistence::store& st, std::string_view prefix, Decode decode,
                        std::vector<T>& out) {
-  const std::string p(prefix);
-  std::string from = p;
-  for (;;) {
-    auto rows = st.scan(kv_db::definitions, p, from, 1024);
-    if (!rows.ok())
-      return rows.err();
-    for (const auto& [key, value] : *rows) {
-      auto v = decode(value);
-      if (!v.ok()) {
-        auto err = v.err();
-        err.message += " (key " + key.substr(0, key.find('\0')) + ")";
-        return err;
-      }
-      out.push_back(std::move(*v));
+  auto each = [&](const std::string& key, const std::string& value) {
+    auto v = decode(value);
+    if (!v.ok()) {
+      auto err = v.err();
+      err.message += " (key " + key.substr(0, key.find('\0')) + ")";
+      return err;
     }
-    if (rows->size() < 1024)
-      return {};
-    from = rows->back().first + '\0';
-  }
+    out.push_back(std::move(*v));
+    return domain::error{};
+  };
+  return persistence::scan_all(st, kv_db::definitions, prefix, each);
 }
 
 std::string artifact_of(const domain::series_key& k) {

@@ -1,6 +1,7 @@
 // Engine: spawns the router and offers blocking helpers; see engine.hpp.
 #include "actors/engine.hpp"
 
+#include "actors/blocking_request.hpp"
 #include "actors/deadline_waker.hpp"
 #include "actors/incident_router.hpp"
 #include "actors/policy_actor.hpp"
@@ -11,20 +12,6 @@
 #include <random>
 
 namespace tocsin::actors {
-
-namespace {
-
-template <class T, class... Ts>
-domain::result<T> ask(caf::actor_system& sys, const caf::actor& dest, Ts&&... xs) {
-  caf::scoped_actor self{sys};
-  std::optional<domain::result<T>> out;
-  self->request(dest, caf::infinite, std::forward<Ts>(xs)...)
-    .receive([&](T& reply) { out.emplace(std::move(reply)); },
-             [&](caf::error& err) { out.emplace(from_caf_error(err)); });
-  return std::move(*out);
-}
-
-} // namespace
 
 void prepare_system_config(caf::actor_system_config& cfg, const std::string& scheduler) {
   add_message_types(cfg);
@@ -60,30 +47,27 @@ engine::~engine() {
 }
 
 domain::result<command_reply> engine::open(domain::open_incident cmd) {
-  return ask<command_reply>(sys_, router_, open_atom::value, std::move(cmd));
+  return blocking_request<command_reply>(sys_, router_, open_atom::value, std::move(cmd));
 }
 
 domain::result<command_reply> engine::execute(const std::string& id, domain::incident_command cmd,
                                               std::uint64_t expected_version) {
-  return ask<command_reply>(sys_, router_, command_atom::value, id, std::move(cmd),
-                            expected_version);
+  return blocking_request<command_reply>(sys_, router_, command_atom::value, id, std::move(cmd),
+                                         expected_version);
 }
 
 domain::result<incident_view> engine::get(const std::string& id) {
-  return ask<incident_view>(sys_, router_, get_atom::value, id);
+  return blocking_request<incident_view>(sys_, router_, get_atom::value, id);
 }
 
 domain::error engine::apply_policy(domain::tenant_policy p, const std::string& source) {
-  caf::scoped_actor self{sys_};
-  domain::error out;
-  // A unit reply arrives as an empty message, hence the empty handler.
-  self->request(policy_manager_, caf::infinite, policy_apply_atom::value, std::move(p), source)
-    .receive([] {}, [&](caf::error& err) { out = from_caf_error(err); });
-  return out;
+  return blocking_request_unit(sys_, policy_manager_, policy_apply_atom::value, std::move(p),
+                               source);
 }
 
 domain::result<domain::tenant_policy> engine::get_policy(const std::string& tenant) {
-  return ask<domain::tenant_policy>(sys_, policy_manager_, policy_get_atom::value, tenant);
+  return blocking_request<domain::tenant_policy>(sys_, policy_manager_, policy_get_atom::value,
+                                                 tenant);
 }
 
 domain::error engine::apply_config_policies(const std::vector<domain::tenant_policy>& from_config) {
@@ -101,7 +85,7 @@ domain::error engine::apply_config_policies(const std::vector<domain::tenant_pol
 }
 
 router_stats engine::stats() {
-  auto r = ask<router_stats>(sys_, router_, stats_atom::value);
+  auto r = blocking_request<router_stats>(sys_, router_, stats_atom::value);
   return r ? *r : router_stats{};
 }
 

@@ -3,6 +3,7 @@
 
 #include "persistence/feedback_codec.hpp"
 #include "persistence/feedback_index.hpp"
+#include "persistence/scan_all.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -26,26 +27,20 @@ bool append_tracker::wait_idle(std::chrono::milliseconds timeout) {
 }
 
 domain::result<quality_map> load_quality(persistence::store& st) {
-  constexpr std::size_t page = 1024;
-  const std::string prefix = persistence::quality_prefix("");
-  std::string from = prefix;
   quality_map out;
-  for (;;) {
-    auto rows = st.scan(persistence::kv_db::topics, prefix, from, page);
-    if (!rows.ok())
-      return rows.err();
-    for (const auto& [k, v] : *rows) {
-      auto state = persistence::decode_quality(v);
-      if (!state.ok() || !persistence::parse_quality_key(k))
-        return domain::make_error(domain::errc::corrupt_record,
-                                  "quality state '" + k + "' cannot be read");
-      out.emplace(k, domain::quality_accumulator(*state));
-    }
-    if (rows->size() < page)
-      return out;
-    from = rows->back().first;
-    from.push_back('\0');
-  }
+  auto each = [&](const std::string& k, const std::string& v) {
+    auto state = persistence::decode_quality(v);
+    if (!state.ok() || !persistence::parse_quality_key(k))
+      return domain::make_error(domain::errc::corrupt_record,
+                                "quality state '" + k + "' cannot be read");
+    out.emplace(k, domain::quality_accumulator(*state));
+    return domain::error{};
+  };
+  auto err = persistence::scan_all(st, persistence::kv_db::topics, persistence::quality_prefix(""),
+                                   each);
+  if (err.code != domain::errc::ok)
+    return err;
+  return out;
 }
 
 void log_invalid_signal(std::uint64_t n, const std::string& tenant, const domain::error& err) {
@@ -70,11 +65,11 @@ domain::error feedback_service::start() {
   auto quality = load_quality(m.env->store);
   if (!quality.ok())
     return quality.err();
-  if (auto err = m.load_cursors(); err.code != domain::errc::ok)
+  if (auto err = m.journal.load(); err.code != domain::errc::ok)
     return err;
   spdlog::info("feedback: {} quality scores loaded", quality->size());
   m.actor = spawn_feedback_actor(m.env, std::move(*quality));
-  m.stopping = false;
+  m.journal.reset_stop();
   m.consumer = std::thread([&m] { m.consume_loop(); });
   m.accepting = true;
   m.running = true;
@@ -87,11 +82,7 @@ void feedback_service::stop() {
   if (!m.running)
     return;
   m.accepting = false;
-  {
-    std::lock_guard<std::mutex> l(m.stop_mu);
-    m.stopping = true;
-  }
-  m.stop_cv.notify_all();
+  m.journal.request_stop();
   if (m.consumer.joinable())
     m.consumer.join();
   if (!m.env->appends.wait_idle(std::chrono::seconds(10)))

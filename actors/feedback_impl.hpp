@@ -4,6 +4,7 @@
 #pragma once
 
 #include "actors/feedback.hpp"
+#include "actors/journal_consumer.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -62,9 +63,10 @@ caf::actor spawn_feedback_actor(std::shared_ptr<feedback_env> env, quality_map q
 void log_invalid_signal(std::uint64_t n, const std::string& tenant, const domain::error& err);
 
 struct feedback_service::impl {
-  enum class round_result { idle, progressed, failed };
-
-  explicit impl(std::shared_ptr<feedback_env> e) : env(std::move(e)) {}
+  explicit impl(std::shared_ptr<feedback_env> e)
+    : env(std::move(e)),
+      journal(env->store,
+              {env->opts.consumer, "feedback", env->opts.poll_interval, env->opts.batch_events}) {}
 
   std::shared_ptr<feedback_env> env;
 
@@ -74,18 +76,12 @@ struct feedback_service::impl {
   std::atomic<bool> accepting{false}; // signals() sends only while true
   caf::actor actor;                   // set by the first start(); kept after stop()
   std::thread consumer;
-  std::atomic<bool> stopping{false};
-  std::mutex stop_mu;
-  std::condition_variable stop_cv;
 
-  // -- consumer thread only ----------------------------------------------------------------
-  std::vector<std::uint64_t> cursors; // per journal partition
-  std::uint32_t first_partition = 0;
+  // -- the consumer thread's (see journal_consumer.hpp for who may call what) --------------
+  journal_consumer journal;
 
-  domain::error load_cursors();
   void consume_loop();
-  round_result consume_round(caf::scoped_actor& self);
-  void sleep_unless_stopped(std::chrono::milliseconds d);
+  journal_consumer::round_result consume_round(caf::scoped_actor& self);
 };
 
 } // namespace tocsin::actors

@@ -3,6 +3,7 @@
 #include "actors/notifier.hpp"
 
 #include "actors/notifier_impl.hpp"
+#include "persistence/scan_all.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -16,7 +17,8 @@ domain::timestamp wall_now() {
 
 notifier::impl::impl(persistence::store& st, const policy_registry& policies,
                      notifier_options opts)
-    : store_(st), policies_(policies), opts_(std::move(opts)) {
+    : store_(st), policies_(policies), opts_(std::move(opts)),
+      journal_(st, {opts_.consumer, "notifier", opts_.poll_interval, opts_.batch_events}) {
   // The per-host limit must allow at least 16 parallel attempts (one channel's share).
   if (opts_.max_host_connections < 16)
     opts_.max_host_connections = 16;
@@ -50,7 +52,7 @@ domain::error notifier::impl::start_locked() {
       webhook_client_options{opts_.max_host_connections, opts_.max_total_connections});
   if (!client_->ok())
     return domain::make_error(domain::errc::unavailable, "libcurl multi handle unavailable");
-  stopping_ = false;
+  journal_.reset_stop();
   sched_ = delivery_scheduler(opts_.channel_in_flight);
   transfers_.clear();
   ops_.clear();
@@ -61,7 +63,7 @@ domain::error notifier::impl::start_locked() {
   // Pending work first: a restart resumes what the previous run left, before new events.
   if (auto err = reload_pending(); err.code != domain::errc::ok)
     return err;
-  if (auto err = load_cursors(); err.code != domain::errc::ok)
+  if (auto err = journal_.load(); err.code != domain::errc::ok)
     return err;
   delivery_ = std::thread([this] { delivery_loop(); });
   consumer_ = std::thread([this] { consume_loop(); });
@@ -69,52 +71,28 @@ domain::error notifier::impl::start_locked() {
   return {};
 }
 
-domain::error notifier::impl::load_cursors() {
-  const std::uint32_t parts = store_.options().partitions;
-  cursors_.assign(parts, 0);
-  for (std::uint32_t p = 0; p < parts; ++p) {
-    auto v = store_.get(persistence::kv_db::cursors, cursor_key(opts_.consumer, p));
-    if (!v.ok())
-      return v.err();
-    if (!v->has_value())
-      continue; // never committed: start at the beginning of the partition
-    auto offset = decode_cursor(**v);
-    if (!offset)
-      return domain::make_error(domain::errc::corrupt_record,
-                                "cursor " + cursor_key(opts_.consumer, p) + " is not 8 bytes");
-    cursors_[p] = *offset;
-  }
-  return {};
-}
-
 domain::error notifier::impl::reload_pending() {
-  constexpr std::size_t page = 1024;
-  std::string from(pending_prefix);
   std::size_t loaded = 0;
-  for (;;) {
-    auto keys = store_.scan(persistence::kv_db::notifications, std::string(pending_prefix),
-                            from, page);
-    if (!keys.ok())
-      return keys.err();
-    for (const auto& [key, unused] : *keys) {
-      const std::string id = key.substr(pending_prefix.size());
-      auto value = store_.get(persistence::kv_db::notifications, id);
-      if (!value.ok())
-        return value.err();
-      auto rec = value->has_value() ? decode_record(**value) : std::nullopt;
-      if (!rec || rec->status != "pending") {
-        // A marker whose record is gone or finished: drop it rather than re-send.
-        ops_.push_back({persistence::kv_db::notifications, persistence::kv_op::erase, key, {}});
-        continue;
-      }
-      update_stats(*rec, [](channel_stats& s) { ++s.pending; });
-      sched_.add(std::move(*rec));
-      ++loaded;
+  auto each = [&](const std::string& key, const std::string&) {
+    const std::string id = key.substr(pending_prefix.size());
+    auto value = store_.get(persistence::kv_db::notifications, id);
+    if (!value.ok())
+      return value.err();
+    auto rec = value->has_value() ? decode_record(**value) : std::nullopt;
+    if (!rec || rec->status != "pending") {
+      // A marker whose record is gone or finished: drop it rather than re-send.
+      ops_.push_back({persistence::kv_db::notifications, persistence::kv_op::erase, key, {}});
+      return domain::error{};
     }
-    if (keys->size() < page)
-      break;
-    from = keys->back().first + '\0';
-  }
+    update_stats(*rec, [](channel_stats& s) { ++s.pending; });
+    sched_.add(std::move(*rec));
+    ++loaded;
+    return domain::error{};
+  };
+  if (auto err = persistence::scan_all(store_, persistence::kv_db::notifications, pending_prefix,
+                                       each);
+      err.code != domain::errc::ok)
+    return err;
   if (loaded != 0)
     spdlog::info("notifier '{}': resuming {} pending notifications", opts_.consumer, loaded);
   return {};
@@ -138,11 +116,7 @@ void notifier::stop() {
   std::lock_guard<std::mutex> lock(impl_->life_mu_);
   if (!impl_->running_)
     return;
-  {
-    std::lock_guard<std::mutex> stop_lock(impl_->stop_mu_);
-    impl_->stopping_ = true;
-  }
-  impl_->stop_cv_.notify_all();
+  impl_->journal_.request_stop();
   impl_->client_->wakeup();
   if (impl_->consumer_.joinable())
     impl_->consumer_.join();

@@ -30,7 +30,7 @@ void notifier::impl::delivery_loop() {
     drain_inbox();
     const auto now = steady::now();
     auto wait = std::chrono::milliseconds(100);
-    if (stopping_) {
+    if (journal_.stopping()) {
       // No new attempts; give those in flight a moment so their outcome is recorded.
       if (!drain_until)
         drain_until = now + opts_.stop_drain;

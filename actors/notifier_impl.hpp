@@ -4,6 +4,7 @@
 #pragma once
 
 #include "actors/delivery_scheduler.hpp"
+#include "actors/journal_consumer.hpp"
 #include "actors/notification_record.hpp"
 #include "actors/notifier.hpp"
 #include "actors/notify_envelope_json.hpp"
@@ -11,8 +12,6 @@
 #include "actors/webhook_client.hpp"
 #include "actors/write_tracker.hpp"
 
-#include <atomic>
-#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <random>
@@ -28,7 +27,6 @@ domain::timestamp wall_now();
 
 struct notifier::impl {
   using steady = std::chrono::steady_clock;
-  enum class round_result { idle, progressed, failed };
 
   impl(persistence::store& st, const policy_registry& policies, notifier_options opts);
 
@@ -38,19 +36,18 @@ struct notifier::impl {
   notifier_options opts_;
   payload_options payload_;
 
-  // -- life cycle (guarded by life_mu_; stopping_ read by both threads) --------------------
+  // -- life cycle (guarded by life_mu_) -----------------------------------------------------
   std::mutex life_mu_;
   bool running_ = false;
-  std::atomic<bool> stopping_{false};
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_; // wakes the consumer's back-off sleep on stop()
+  // The consumer thread's cursors and rounds; its stop flag (journal_.stopping()) is the
+  // notifier's, read by both threads.
+  journal_consumer journal_;
   std::thread consumer_;
   std::thread delivery_;
   std::shared_ptr<write_tracker> writes_ = std::make_shared<write_tracker>();
   std::unique_ptr<webhook_client> client_; // created by start(); wakeup() from any thread
 
   domain::error start_locked();
-  domain::error load_cursors();
   domain::error reload_pending();
 
   // -- consumer → delivery hand-off (guarded by inbox_mu_) ---------------------------------
@@ -73,23 +70,16 @@ struct notifier::impl {
   }
 
   // -- consumer thread -------------------------------------------------------------------------
-  std::vector<std::uint64_t> cursors_; // next offset per partition, as committed
-  std::uint32_t first_partition_ = 0;  // where the next round starts (fairness)
-
   struct batch {
     std::vector<persistence::kv_op> ops;
     std::vector<notification_record> records;
     std::set<std::string> ids;
-    std::map<std::uint32_t, std::uint64_t> cursors;
-    std::size_t events = 0;
   };
   void consume_loop();
-  round_result consume_round();
+  journal_consumer::round_result consume_round();
   /// Adds the notifications `rec` causes to `b`; false on a transient read error (the record
   /// is then retried in a later round and nothing of it is in `b`).
   bool record_notifications(const persistence::journal_record& rec, batch& b);
-  domain::result<domain::incident_state> state_at(const domain::envelope& env);
-  void sleep_unless_stopped(std::chrono::milliseconds d);
 
   // -- delivery thread ---------------------------------------------------------------------------
   delivery_scheduler sched_{16};

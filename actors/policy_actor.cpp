@@ -2,6 +2,7 @@
 #include "actors/policy_actor.hpp"
 
 #include "persistence/policy_codec.hpp"
+#include "persistence/scan_all.hpp"
 
 #include <caf/all.hpp>
 
@@ -92,22 +93,14 @@ caf::behavior policy_manager(caf::stateful_actor<policy_manager_state>* self,
 }
 
 domain::error load_stored_policies(persistence::store& st, policy_registry& registry) {
-  std::string from;
-  for (;;) {
-    auto rows = st.scan(persistence::kv_db::definitions, std::string(persistence::policy_prefix),
-                        from, 256);
-    if (!rows)
-      return rows.err();
-    for (auto& [key, value] : *rows) {
-      persistence::stored_policy p;
-      if (auto err = decode_policy(value, p); err.code != domain::errc::ok)
-        return domain::make_error(err.code, "definitions " + key + ": " + err.message);
+  auto load = [&](const std::string&, const std::string& value) {
+    persistence::stored_policy p;
+    auto err = decode_policy(value, p);
+    if (err.code == domain::errc::ok)
       registry.put(std::move(p.policy));
-    }
-    if (rows->size() < 256)
-      return {};
-    from = rows->back().first + '\0';
-  }
+    return err;
+  };
+  return persistence::scan_definitions(st, persistence::policy_prefix, load);
 }
 
 } // namespace tocsin::actors

@@ -1,68 +1,39 @@
 // SLO runtime: loading, config application and blocking helpers; see slo_runtime.hpp.
 #include "actors/slo_runtime.hpp"
 
+#include "actors/blocking_request.hpp"
 #include "actors/messages.hpp"
 #include "actors/slo_manager.hpp"
+#include "persistence/scan_all.hpp"
 
 #include <caf/all.hpp>
 
-#include <optional>
-
 namespace tocsin::actors {
-
-namespace {
-
-template <class T, class... Ts>
-domain::result<T> ask(caf::actor_system& sys, const caf::actor& dest, Ts&&... xs) {
-  caf::scoped_actor self{sys};
-  std::optional<domain::result<T>> out;
-  self->request(dest, caf::infinite, std::forward<Ts>(xs)...)
-    .receive([&](T& reply) { out.emplace(std::move(reply)); },
-             [&](caf::error& err) { out.emplace(from_caf_error(err)); });
-  return std::move(*out);
-}
-
-/// Every row of `db` under `prefix`, in key order.
-template <class F>
-domain::error scan_all(persistence::store& st, std::string_view prefix, F&& each) {
-  std::string from;
-  for (;;) {
-    auto rows = st.scan(persistence::kv_db::definitions, std::string(prefix), from, 256);
-    if (!rows)
-      return rows.err();
-    for (auto& [key, value] : *rows)
-      if (auto err = each(key, value); err.code != domain::errc::ok)
-        return domain::make_error(err.code, "definitions " + key + ": " + err.message);
-    if (rows->size() < 256)
-      return {};
-    from = rows->back().first + '\0';
-  }
-}
-
-} // namespace
 
 slo_runtime::slo_runtime(caf::actor_system& sys, persistence::store& st, const domain::clock& clk,
                          caf::actor router, shard_locator shards, slo_options opts)
   : sys_(sys), store_(st), counters_(std::make_shared<slo_counters>()) {
   std::vector<persistence::stored_slo> stored;
   std::map<slo_ref, persistence::stored_slo_state> states;
-  init_error_ = scan_all(st, persistence::slo_prefix, [&](const auto&, const std::string& v) {
+  auto load_slo = [&](const std::string&, const std::string& v) {
     persistence::stored_slo s;
     auto err = persistence::decode_slo(v, s);
     if (err.code == domain::errc::ok)
       stored.push_back(std::move(s));
     return err;
-  });
+  };
+  auto load_state = [&](const std::string& k, const std::string& v) {
+    persistence::stored_slo_state s;
+    auto err = persistence::decode_slo_state(v, s);
+    const auto rest = k.substr(persistence::slo_state_prefix.size()); // "<tenant>/<id>"
+    const auto slash = rest.find('/');
+    if (err.code == domain::errc::ok && slash != std::string::npos)
+      states[{rest.substr(0, slash), rest.substr(slash + 1)}] = std::move(s);
+    return err;
+  };
+  init_error_ = persistence::scan_definitions(st, persistence::slo_prefix, load_slo);
   if (init_error_.code == domain::errc::ok)
-    init_error_ = scan_all(st, persistence::slo_state_prefix, [&](const auto& k, const auto& v) {
-      persistence::stored_slo_state s;
-      auto err = persistence::decode_slo_state(v, s);
-      const auto rest = k.substr(persistence::slo_state_prefix.size()); // "<tenant>/<id>"
-      const auto slash = rest.find('/');
-      if (err.code == domain::errc::ok && slash != std::string::npos)
-        states[{rest.substr(0, slash), rest.substr(slash + 1)}] = std::move(s);
-      return err;
-    });
+    init_error_ = persistence::scan_definitions(st, persistence::slo_state_prefix, load_state);
   slo_actor_config cfg;
   cfg.store = &st;
   cfg.clock = &clk;
@@ -101,30 +72,28 @@ domain::error slo_runtime::apply_config(const std::vector<domain::slo_definition
 domain::result<std::vector<persistence::stored_slo>>
 slo_runtime::apply(std::vector<domain::slo_definition> defs, const std::string& source,
                    const std::string& yaml) {
-  return ask<std::vector<persistence::stored_slo>>(sys_, manager_, slo_apply_atom::value,
-                                                   std::move(defs), source, yaml);
+  return blocking_request<std::vector<persistence::stored_slo>>(
+    sys_, manager_, slo_apply_atom::value, std::move(defs), source, yaml);
 }
 
 domain::result<persistence::stored_slo> slo_runtime::get(const std::string& tenant,
                                                          const std::string& id) {
-  return ask<persistence::stored_slo>(sys_, manager_, slo_get_atom::value, tenant, id);
+  return blocking_request<persistence::stored_slo>(sys_, manager_, slo_get_atom::value, tenant,
+                                                   id);
 }
 
 domain::result<std::vector<persistence::stored_slo>> slo_runtime::list(const std::string& tenant) {
-  return ask<std::vector<persistence::stored_slo>>(sys_, manager_, slo_list_atom::value, tenant);
+  return blocking_request<std::vector<persistence::stored_slo>>(sys_, manager_,
+                                                                slo_list_atom::value, tenant);
 }
 
 domain::error slo_runtime::remove(const std::string& tenant, const std::string& id) {
-  caf::scoped_actor self{sys_};
-  domain::error out;
-  self->request(manager_, caf::infinite, slo_delete_atom::value, tenant, id)
-    .receive([] {}, [&](caf::error& err) { out = from_caf_error(err); });
-  return out;
+  return blocking_request_unit(sys_, manager_, slo_delete_atom::value, tenant, id);
 }
 
 domain::result<slo_status_view> slo_runtime::status(const std::string& tenant,
                                                     const std::string& id) {
-  return ask<slo_status_view>(sys_, manager_, slo_status_atom::value, tenant, id);
+  return blocking_request<slo_status_view>(sys_, manager_, slo_status_atom::value, tenant, id);
 }
 
 slo_stats slo_runtime::stats() const {

@@ -4,7 +4,7 @@
 #include "actors/topic_relay.hpp"
 
 #include "actors/backoff.hpp"
-#include "actors/notification_record.hpp"
+#include "actors/journal_consumer.hpp"
 #include "actors/notify_envelope_json.hpp"
 #include "actors/webhook_client.hpp"
 #include "actors/write_tracker.hpp"
@@ -164,19 +164,12 @@ relay_stats topic_relay::stats() const {
 
 domain::error topic_relay::impl::load_cursors() {
   const std::uint32_t n = topic_.partitions();
+  auto cursors = actors::load_cursors(store_, opts_.consumer, n);
+  if (!cursors.ok())
+    return cursors.err();
   parts_.assign(n, partition_state{});
-  for (std::uint32_t p = 0; p < n; ++p) {
-    const auto key = cursor_key(opts_.consumer, p);
-    auto v = store_.get(kv_db::cursors, key);
-    if (!v.ok())
-      return v.err();
-    if (!v->has_value())
-      continue; // never committed: from the beginning of the partition
-    auto offset = decode_cursor(**v);
-    if (!offset)
-      return domain::make_error(domain::errc::corrupt_record, "cursor " + key + " is not 8 bytes");
-    parts_[p].next = *offset;
-  }
+  for (std::uint32_t p = 0; p < n; ++p)
+    parts_[p].next = (*cursors)[p];
   transfers_.clear();
   in_flight_ = 0;
   ops_.clear();
@@ -308,8 +301,7 @@ void topic_relay::impl::advance(std::uint32_t p) {
   ps.msg.reset();
   ps.attempts = 0;
   ps.due = {};
-  ops_.push_back({kv_db::cursors, kv_op::put, cursor_key(opts_.consumer, p),
-                  encode_cursor(ps.next)});
+  ops_.push_back(cursor_put(opts_.consumer, p, ps.next));
   std::lock_guard<std::mutex> lock(stats_mu_);
   delivered_next_[p] = ps.next;
 }

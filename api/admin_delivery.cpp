@@ -33,6 +33,27 @@ std::optional<principal> delivery_caller(service_env& env, grpc::CallbackServerC
   return who;
 }
 
+// The caller, or nullopt once the call is finished with the refusal; `check` is the request's
+// own refusal (if not OK), answered only to a caller who may use the RPCs.
+std::optional<principal> admit(service_env& env, grpc::CallbackServerContext* ctx,
+                               grpc::ServerUnaryReactor* reactor,
+                               grpc::Status check = grpc::Status::OK) {
+  grpc::Status refusal;
+  auto who = delivery_caller(env, ctx, refusal);
+  if (who && !check.ok())
+    refusal = std::move(check);
+  if (!refusal.ok()) {
+    finish(env, reactor, refusal);
+    return std::nullopt;
+  }
+  return who;
+}
+
+grpc::Status id_required(const std::string& id) {
+  return id.empty() ? grpc::Status{grpc::StatusCode::INVALID_ARGUMENT, "id: required"}
+                    : grpc::Status::OK;
+}
+
 bool may_see(const principal& who, const std::string& tenant) {
   return tenant.empty() ? who.may_act_for("*") : who.may_act_for(tenant);
 }
@@ -41,6 +62,31 @@ template <class Job>
 void on_pool(service_env& env, grpc::ServerUnaryReactor* reactor, Job job) {
   if (!env.pool->submit(std::move(job)))
     finish(env, reactor, {grpc::StatusCode::UNAVAILABLE, "server shutting down"});
+}
+
+// Another tenant's dead letter and a missing one look the same unless the caller sees all.
+grpc::Status hidden(const std::string& key) {
+  return {grpc::StatusCode::PERMISSION_DENIED,
+          "dead letter " + key + " is not accessible with this token"};
+}
+
+// On a pool thread: the stored value of dead letter `key`, or nullopt once the call is finished
+// (a store error, or no such entry).
+std::optional<std::string> stored_dead_letter(service_env& env, grpc::ServerUnaryReactor* reactor,
+                                              const principal& who, const std::string& key) {
+  auto got = env.store->get(persistence::kv_db::dead_letters, key);
+  if (!got.ok()) {
+    finish(env, reactor, to_status(got.err()));
+    return std::nullopt;
+  }
+  if (!*got) {
+    finish(env, reactor,
+           who.may_act_for("*")
+             ? grpc::Status{grpc::StatusCode::NOT_FOUND, "dead letter " + key + " not found"}
+             : hidden(key));
+    return std::nullopt;
+  }
+  return std::move(**got);
 }
 
 grpc::Status list_page(persistence::store& st, const principal& who,
@@ -104,22 +150,15 @@ grpc::Status replay_status(const std::string& key, const dead_letter_replay_resu
 // hands it to the receivers' replay, which finishes the call.
 void replay_checked(service_env& env, grpc::ServerUnaryReactor* reactor, const principal& who,
                     const std::string& key, v1::ReplayDeadLetterResponse* resp) {
-  auto got = env.store->get(persistence::kv_db::dead_letters, key);
-  if (!got.ok())
-    return finish(env, reactor, to_status(got.err()));
-  grpc::Status hidden{grpc::StatusCode::PERMISSION_DENIED,
-                      "dead letter " + key + " is not accessible with this token"};
-  if (!*got)
-    return finish(env, reactor,
-                  who.may_act_for("*")
-                    ? grpc::Status{grpc::StatusCode::NOT_FOUND, "dead letter " + key + " not found"}
-                    : hidden);
+  auto got = stored_dead_letter(env, reactor, who, key);
+  if (!got)
+    return;
   v1::DeadLetter dl;
-  if (!dead_letter_from(key, **got, false, dl))
+  if (!dead_letter_from(key, *got, false, dl))
     return finish(env, reactor,
                   {grpc::StatusCode::DATA_LOSS, "dead letter " + key + " cannot be read"});
   if (!may_see(who, dl.tenant()))
-    return finish(env, reactor, hidden);
+    return finish(env, reactor, hidden(key));
   if (dl.kind() != "otlp")
     return finish(env, reactor, {grpc::StatusCode::FAILED_PRECONDITION,
                                  "replay applies to otlp dead letters, not " + dl.kind()});
@@ -146,14 +185,13 @@ grpc::ServerUnaryReactor* admin_service::DeliveryStats(grpc::CallbackServerConte
                                                        const v1::DeliveryStatsRequest*,
                                                        v1::DeliveryStatsResponse* resp) {
   auto* reactor = ctx->DefaultReactor();
-  grpc::Status refusal;
-  auto who = delivery_caller(env_, ctx, refusal);
-  if (who && !env_.delivery_stats)
-    refusal = {grpc::StatusCode::UNAVAILABLE, "delivery stats are not served by this node"};
-  if (!refusal.ok()) {
-    finish(env_, reactor, refusal);
+  const grpc::Status served =
+    env_.delivery_stats ? grpc::Status::OK
+                        : grpc::Status{grpc::StatusCode::UNAVAILABLE,
+                                       "delivery stats are not served by this node"};
+  auto who = admit(env_, ctx, reactor, served);
+  if (!who)
     return reactor;
-  }
   auto* env = &env_;
   on_pool(env_, reactor, [env, reactor, resp, who = std::move(*who)] {
     for (const auto& s : env->delivery_stats()) {
@@ -179,12 +217,9 @@ grpc::ServerUnaryReactor* admin_service::ListDeadLetters(grpc::CallbackServerCon
                                                          const v1::ListDeadLettersRequest* req,
                                                          v1::ListDeadLettersResponse* resp) {
   auto* reactor = ctx->DefaultReactor();
-  grpc::Status refusal;
-  auto who = delivery_caller(env_, ctx, refusal);
-  if (!who) {
-    finish(env_, reactor, refusal);
+  auto who = admit(env_, ctx, reactor);
+  if (!who)
     return reactor;
-  }
   auto* env = &env_;
   on_pool(env_, reactor, [env, reactor, req, resp, who = std::move(*who)] {
     finish(*env, reactor, list_page(*env->store, who, *req, *resp));
@@ -196,38 +231,21 @@ grpc::ServerUnaryReactor* admin_service::GetDeadLetter(grpc::CallbackServerConte
                                                        const v1::GetDeadLetterRequest* req,
                                                        v1::DeadLetter* resp) {
   auto* reactor = ctx->DefaultReactor();
-  grpc::Status refusal;
-  auto who = delivery_caller(env_, ctx, refusal);
-  if (who && req->id().empty())
-    refusal = {grpc::StatusCode::INVALID_ARGUMENT, "id: required"};
-  if (!refusal.ok()) {
-    finish(env_, reactor, refusal);
+  auto who = admit(env_, ctx, reactor, id_required(req->id()));
+  if (!who)
     return reactor;
-  }
   // A bare notification id is accepted for the common case.
   auto key = req->id().find('/') == std::string::npos ? "notification/" + req->id() : req->id();
   auto* env = &env_;
   on_pool(env_, reactor, [env, reactor, resp, key, who = std::move(*who)] {
-    auto got = env->store->get(persistence::kv_db::dead_letters, key);
-    if (!got.ok()) {
-      finish(*env, reactor, to_status(got.err()));
+    auto got = stored_dead_letter(*env, reactor, who, key);
+    if (!got)
       return;
-    }
-    // Another tenant's dead letter and a missing one look the same unless the caller sees all.
-    grpc::Status hidden{grpc::StatusCode::PERMISSION_DENIED,
-                        "dead letter " + key + " is not accessible with this token"};
-    if (!*got) {
-      finish(*env, reactor,
-             who.may_act_for("*")
-               ? grpc::Status{grpc::StatusCode::NOT_FOUND, "dead letter " + key + " not found"}
-               : hidden);
-      return;
-    }
-    if (!dead_letter_from(key, **got, true, *resp)) {
+    if (!dead_letter_from(key, *got, true, *resp)) {
       finish(*env, reactor, {grpc::StatusCode::DATA_LOSS, "dead letter " + key + " is not JSON"});
       return;
     }
-    finish(*env, reactor, may_see(who, resp->tenant()) ? grpc::Status::OK : hidden);
+    finish(*env, reactor, may_see(who, resp->tenant()) ? grpc::Status::OK : hidden(key));
   });
   return reactor;
 }
@@ -236,14 +254,9 @@ grpc::ServerUnaryReactor* admin_service::ReplayDeadLetter(grpc::CallbackServerCo
                                                           const v1::ReplayDeadLetterRequest* req,
                                                           v1::ReplayDeadLetterResponse* resp) {
   auto* reactor = ctx->DefaultReactor();
-  grpc::Status refusal;
-  auto who = delivery_caller(env_, ctx, refusal);
-  if (who && req->id().empty())
-    refusal = {grpc::StatusCode::INVALID_ARGUMENT, "id: required"};
-  if (!refusal.ok()) {
-    finish(env_, reactor, refusal);
+  auto who = admit(env_, ctx, reactor, id_required(req->id()));
+  if (!who)
     return reactor;
-  }
   // A bare id is an OTLP dead letter's: the only kind that replays.
   auto key = req->id().find('/') == std::string::npos ? "otlp/" + req->id() : req->id();
   auto* env = &env_;

@@ -42,6 +42,23 @@ std::optional<call_scope> authorize_call(service_env& env, grpc::CallbackServerC
   return call_scope{std::move(*tenant.value), who->name, !who->may_act_for("*")};
 }
 
+std::optional<call_scope> admit_call(service_env& env, grpc::CallbackServerContext* ctx,
+                                     grpc::ServerUnaryReactor* reactor, const std::string& tenant,
+                                     std::string_view scope, bool served,
+                                     const char* not_served) {
+  grpc::Status refusal;
+  auto s = authorize_call(env, ctx, tenant, scope, refusal);
+  if (s && !served)
+    refusal = {grpc::StatusCode::UNAVAILABLE, not_served};
+  if (s && refusal.ok() && time_left(ctx).count() <= 0)
+    refusal = {grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded before the call started"};
+  if (!refusal.ok()) {
+    finish(env, reactor, refusal);
+    return std::nullopt;
+  }
+  return s;
+}
+
 std::chrono::milliseconds time_left(const grpc::CallbackServerContext* ctx) {
   auto deadline = ctx->deadline();
   auto now = std::chrono::system_clock::now();

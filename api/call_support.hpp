@@ -33,6 +33,14 @@ std::optional<call_scope> authorize_call(service_env& env, grpc::CallbackServerC
                                           const std::string& requested_tenant,
                                           std::string_view scope, grpc::Status& refusal);
 
+/// The scope of a unary call to a service this node may not run: authorize_call, then
+/// UNAVAILABLE `not_served` unless `served`, then the deadline. On refusal the call is finished
+/// (and counted) and nullopt returned.
+std::optional<call_scope> admit_call(service_env& env, grpc::CallbackServerContext* ctx,
+                                     grpc::ServerUnaryReactor* reactor, const std::string& tenant,
+                                     std::string_view scope, bool served,
+                                     const char* not_served);
+
 /// Time left until the client's deadline (a default when it set none); zero or negative means
 /// it has already passed.
 std::chrono::milliseconds time_left(const grpc::CallbackServerContext* ctx);

@@ -3,14 +3,11 @@
 // then waits for the next commit. One thread, owned by the gateway; add() is thread-safe.
 #pragma once
 
+#include "api/stream_tailer.hpp"
 #include "api/watch_stream.hpp"
 #include "persistence/store.hpp"
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <thread>
-#include <vector>
 
 namespace tocsin::api {
 
@@ -33,17 +30,12 @@ public:
   partition_offsets journal_end();
 
 private:
-  void run();
   /// Moves one stream forward; true when it has more to read right away.
   bool pump(watch_channel& ch, const partition_offsets& ends);
 
   persistence::store& store_;
   api_counters& counters_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::shared_ptr<watch_channel>> streams_;
-  bool stopping_ = false;
-  std::thread thread_;
+  stream_tailer<watch_channel> streams_; // last: its thread ends before the members above go
 };
 
 } // namespace tocsin::api

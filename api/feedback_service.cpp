@@ -42,17 +42,9 @@ void to_pb(const actors::quality_row& r, v1::QualityScore& out) {
 std::optional<call_scope> feedback_service::admit(grpc::CallbackServerContext* ctx,
                                                   grpc::ServerUnaryReactor* reactor,
                                                   const std::string& tenant) {
-  grpc::Status refusal;
-  auto s = authorize_call(env_, ctx, tenant, scope::feedback_read, refusal);
-  if (s && (!env_.feedback || env_.feedback_topic == nullptr))
-    refusal = {grpc::StatusCode::UNAVAILABLE, "feedback is not served by this node"};
-  if (s && refusal.ok() && time_left(ctx).count() <= 0)
-    refusal = {grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded before the call started"};
-  if (!refusal.ok()) {
-    finish(env_, reactor, refusal);
-    return std::nullopt;
-  }
-  return s;
+  return admit_call(env_, ctx, reactor, tenant, scope::feedback_read,
+                    env_.feedback && env_.feedback_topic != nullptr,
+                    "feedback is not served by this node");
 }
 
 grpc::ServerUnaryReactor* feedback_service::List(grpc::CallbackServerContext* ctx,

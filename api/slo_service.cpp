@@ -37,17 +37,8 @@ void answer_status(service_env* env, grpc::ServerUnaryReactor* reactor, v1::SloS
 std::optional<call_scope> slo_service::admit(grpc::CallbackServerContext* ctx,
                                              grpc::ServerUnaryReactor* reactor,
                                              const std::string& tenant, std::string_view scope) {
-  grpc::Status refusal;
-  auto s = authorize_call(env_, ctx, tenant, scope, refusal);
-  if (s && !env_.slos)
-    refusal = {grpc::StatusCode::UNAVAILABLE, "SLOs are not served by this node"};
-  if (s && refusal.ok() && time_left(ctx).count() <= 0)
-    refusal = {grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded before the call started"};
-  if (!refusal.ok()) {
-    finish(env_, reactor, refusal);
-    return std::nullopt;
-  }
-  return s;
+  return admit_call(env_, ctx, reactor, tenant, scope, static_cast<bool>(env_.slos),
+                    "SLOs are not served by this node");
 }
 
 grpc::ServerUnaryReactor* slo_service::Apply(grpc::CallbackServerContext* ctx,

@@ -5,6 +5,7 @@
 #include "api/subscription_tailer.hpp"
 
 #include "api/convert.hpp"
+#include "api/journal_read.hpp"
 #include "api/service_env.hpp"
 #include "api/status.hpp"
 #include "persistence/feedback_codec.hpp"
@@ -22,7 +23,6 @@ namespace {
 constexpr std::size_t max_backlog = 1024;      // events queued per stream before reading pauses
 constexpr std::size_t records_per_round = 512; // records read per stream per round
 constexpr std::size_t records_per_read = 128;
-constexpr std::chrono::milliseconds commit_wait{50};
 
 /// Fills `ev` from a topic record; false (logged) when it does not decode.
 bool convert(const std::string& topic, const persistence::topic_record& rec,
@@ -59,7 +59,13 @@ subscription_channel::subscription_channel(subscription_view view, partition_off
 
 subscription_tailer::subscription_tailer(persistence::store& st, persistence::topic_log* feedback,
                                          persistence::topic_log* governance)
-  : store_(st), feedback_(feedback), governance_(governance) {}
+  : store_(st), feedback_(feedback), governance_(governance),
+    streams_(st, [this](const stream_tailer<subscription_channel>::streams& open) {
+      bool more = false;
+      for (auto& s : open)
+        more = pump(*s) || more;
+      return more;
+    }) {}
 
 subscription_tailer::~subscription_tailer() { stop(); }
 
@@ -71,65 +77,13 @@ bool subscription_tailer::serves(const std::string& topic) const {
   return topic == "incidents";
 }
 
-void subscription_tailer::start() {
-  thread_ = std::thread([this] { run(); });
-}
+void subscription_tailer::start() { streams_.start(); }
 
 void subscription_tailer::add(std::shared_ptr<subscription_channel> ch) {
-  {
-    std::lock_guard<std::mutex> lock{mu_};
-    if (!stopping_) {
-      streams_.push_back(std::move(ch));
-      cv_.notify_all();
-      return;
-    }
-  }
-  ch->finish({grpc::StatusCode::UNAVAILABLE, "server shutting down"});
+  streams_.add(std::move(ch));
 }
 
-void subscription_tailer::stop() {
-  std::vector<std::shared_ptr<subscription_channel>> streams;
-  {
-    std::lock_guard<std::mutex> lock{mu_};
-    stopping_ = true;
-    streams.swap(streams_);
-  }
-  cv_.notify_all();
-  if (thread_.joinable())
-    thread_.join();
-  for (auto& s : streams)
-    s->finish({grpc::StatusCode::UNAVAILABLE, "server shutting down"});
-}
-
-void subscription_tailer::run() {
-  for (;;) {
-    std::vector<std::shared_ptr<subscription_channel>> streams;
-    {
-      std::unique_lock<std::mutex> lock{mu_};
-      streams_.erase(std::remove_if(streams_.begin(), streams_.end(),
-                                    [](const auto& s) { return s->finished(); }),
-                     streams_.end());
-      if (!stopping_ && streams_.empty())
-        cv_.wait_for(lock, std::chrono::seconds{1});
-      if (stopping_)
-        return;
-      streams = streams_;
-    }
-    if (streams.empty())
-      continue;
-    const auto seen = store_.commit_count();
-    bool more = false;
-    for (auto& s : streams)
-      more = pump(*s) || more;
-    if (more)
-      continue;
-    auto t0 = std::chrono::steady_clock::now();
-    store_.wait_for_commit(seen, commit_wait);
-    // A store without commit notification returns at once: poll instead of spinning.
-    if (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds{1})
-      std::this_thread::sleep_for(std::chrono::milliseconds{5});
-  }
-}
+void subscription_tailer::stop() { streams_.stop(); }
 
 bool subscription_tailer::pump(subscription_channel& ch) {
   if (ch.finished() || ch.backlog() >= max_backlog)
@@ -151,32 +105,22 @@ bool subscription_tailer::pump_journal(subscription_channel& ch,
                                        std::vector<v1::SubscribeEvent>& out,
                                        std::size_t& budget) {
   auto& next = ch.next();
-  for (std::uint32_t p = 0; p < next.size() && budget > 0; ++p) {
-    const auto end = store_.partition_end(p);
-    while (next[p] < end && budget > 0) {
-      auto records =
-        store_.read_partition(p, next[p], std::min<std::size_t>(budget, records_per_read));
-      if (!records) {
-        ch.finish(to_status(records.err()));
-        return false;
-      }
-      if (records->empty())
-        break;
-      for (const auto& rec : *records) {
-        --budget;
-        next[p] = rec.offset + 1;
-        if (!ch.view().sees(rec.env.tenant))
-          continue;
-        auto& ev = out.emplace_back();
-        ev.set_topic("incidents");
-        ev.set_tenant(rec.env.tenant);
-        ev.set_id(rec.env.event_id);
-        ev.set_partition(p);
-        ev.set_partition_offset(rec.offset);
-        to_proto(rec.env, *ev.mutable_incident_event());
-        ev.set_offset(encode_offsets(next));
-      }
-    }
+  auto err = read_journal(store_, next, journal_end(store_), budget, records_per_read,
+                          [&](const persistence::journal_record& rec) {
+                            if (!ch.view().sees(rec.env.tenant))
+                              return;
+                            auto& ev = out.emplace_back();
+                            ev.set_topic("incidents");
+                            ev.set_tenant(rec.env.tenant);
+                            ev.set_id(rec.env.event_id);
+                            ev.set_partition(rec.partition);
+                            ev.set_partition_offset(rec.offset);
+                            to_proto(rec.env, *ev.mutable_incident_event());
+                            ev.set_offset(encode_offsets(next));
+                          });
+  if (err.code != domain::errc::ok) {
+    ch.finish(to_status(err));
+    return false;
   }
   return true;
 }

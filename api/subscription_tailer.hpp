@@ -7,15 +7,13 @@
 
 #include "api/offset_token.hpp"
 #include "api/stream_channel.hpp"
+#include "api/stream_tailer.hpp"
 #include "api/subscription_scope.hpp"
 #include "persistence/store.hpp"
 #include "persistence/topic_log.hpp"
 #include "tocsin/v1/api.grpc.pb.h"
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 namespace tocsin::api {
@@ -54,7 +52,6 @@ public:
   void stop();
 
 private:
-  void run();
   /// Moves one stream forward; true when it has more to read right away.
   bool pump(subscription_channel& ch);
   bool pump_journal(subscription_channel& ch, std::vector<v1::SubscribeEvent>& out,
@@ -65,11 +62,7 @@ private:
   persistence::store& store_;
   persistence::topic_log* feedback_;
   persistence::topic_log* governance_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::shared_ptr<subscription_channel>> streams_;
-  bool stopping_ = false;
-  std::thread thread_;
+  stream_tailer<subscription_channel> streams_; // last: its thread ends before the members above go
 };
 
 } // namespace tocsin::api

@@ -48,6 +48,9 @@ json to_json(const pb::ListIncidentsResponse& in);
 
 // Policies (render_policy.cpp): JSON/YAML in the policy-file format, and the table view.
 std::string format_duration(std::int64_t nanos); // "5m", "30s", "250ms"
+/// The largest unit that represents `nanos` exactly; "d" only with `days` (the policy parser
+/// accepts ms, s, m, h; OpenSLO durations also d).
+std::string exact_duration(std::int64_t nanos, bool days);
 json policy_json(const pb::TenantPolicy& p);
 json to_json(const pb::PolicyResponse& in);       // {source, applied_at, policy}
 std::string policy_yaml(const pb::PolicyResponse& in); // re-appliable with `policy apply -f`

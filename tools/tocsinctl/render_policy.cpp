@@ -24,18 +24,20 @@ std::string format_name(pb::PayloadFormat f) {
 
 } // namespace
 
-std::string format_duration(std::int64_t nanos) {
-  // The largest unit that represents the value exactly (the policy parser accepts ms, s, m, h).
+std::string exact_duration(std::int64_t nanos, bool days) {
   constexpr std::int64_t ms = 1'000'000;
   const std::pair<std::int64_t, const char*> units[] = {
-    {3'600'000 * ms, "h"}, {60'000 * ms, "m"}, {1'000 * ms, "s"}, {ms, "ms"}};
+    {86'400'000 * ms, "d"}, {3'600'000 * ms, "h"}, {60'000 * ms, "m"}, {1'000 * ms, "s"},
+    {ms, "ms"}};
   if (nanos == 0)
     return "0s";
   for (const auto& [n, unit] : units)
-    if (nanos % n == 0)
+    if ((days || *unit != 'd') && nanos % n == 0)
       return std::to_string(nanos / n) + unit;
   return std::to_string(nanos / ms) + "ms";
 }
+
+std::string format_duration(std::int64_t nanos) { return exact_duration(nanos, false); }
 
 json policy_json(const pb::TenantPolicy& p) {
   json j = json::object();

@@ -75,20 +75,7 @@ std::string series_text(const pb::SeriesSelector& s) {
 
 } // namespace
 
-std::string slo_duration(std::int64_t nanos) {
-  constexpr std::int64_t ms = 1'000'000;
-  const std::pair<std::int64_t, const char*> units[] = {{86'400'000 * ms, "d"},
-                                                        {3'600'000 * ms, "h"},
-                                                        {60'000 * ms, "m"},
-                                                        {1'000 * ms, "s"},
-                                                        {ms, "ms"}};
-  if (nanos == 0)
-    return "0s";
-  for (const auto& [n, unit] : units)
-    if (nanos % n == 0)
-      return std::to_string(nanos / n) + unit;
-  return std::to_string(nanos / ms) + "ms";
-}
+std::string slo_duration(std::int64_t nanos) { return exact_duration(nanos, true); }
 
 json slo_json(const pb::StoredSlo& s) {
   const auto& d = s.definition();
