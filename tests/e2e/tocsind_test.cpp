@@ -21,7 +21,8 @@ constexpr auto exit_timeout = 30s;
 const std::string tocsind = TOCSIN_BIN_DIR "/tocsind";
 
 // Small and fast for tests; partitions differ from the default so the ready line proves the file
-// was read.
+// was read. Every listener takes a free port: tests run in parallel, and a developer's tocsind
+// may hold the default ones.
 const std::string test_config = R"(log:
   level: debug
 store:
@@ -29,6 +30,11 @@ store:
   partitions: 16
 engine:
   passivate_after: 5s
+api:
+  listen: 127.0.0.1:0
+otlp:
+  grpc_listen: 127.0.0.1:0
+  http_listen: 127.0.0.1:0
 )";
 
 child_process start(const temp_dir& dir, const std::string& config, const std::string& log) {
