@@ -17,78 +17,35 @@ namespace tocsin::config {
 
 namespace {
 
-struct node_at {
-  std::string key;
-  YAML::Mark mark;
-  YAML::Node value;
-};
+using yaml::field;
 
-using handlers = std::vector<std::pair<std::string, std::function<void(const node_at&)>>>;
-
-class reader {
+// The api: section's messages have always said only what was expected, never what was found
+// (a token written inline must not be echoed).
+class reader : public yaml::walker {
 public:
-  explicit reader(const api_fail& fail) : fail_(fail) {}
+  using walker::walker;
 
-  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& key,
-                         const std::string& what) const {
-    fail_(mark, key, what);
-    std::abort(); // unreachable: fail_ throws
+  void walk(const field& f, const yaml::section& hs) const {
+    walker::walk(f, hs, "a map of settings");
   }
 
-  void walk(const node_at& n, const handlers& hs) const {
-    if (n.value.IsNull())
-      return;
-    if (!n.value.IsMap())
-      fail(n.mark, n.key, "expected a map of settings");
-    std::set<std::string> seen;
-    for (const auto& kv : n.value) {
-      const auto name = kv.first.Scalar();
-      node_at child{n.key + "." + name, kv.first.Mark(), kv.second};
-      if (!seen.insert(name).second)
-        fail(child.mark, child.key, "appears twice");
-      auto it = hs.begin();
-      while (it != hs.end() && it->first != name)
-        ++it;
-      if (it == hs.end()) {
-        std::string names;
-        for (const auto& h : hs)
-          names += (names.empty() ? "" : ", ") + h.first;
-        fail(child.mark, child.key, "unknown key (expected one of: " + names + ")");
-      }
-      it->second(child);
-    }
-  }
-
-  std::string scalar(const node_at& n, const std::string& what) const {
-    if (!n.value.IsScalar() || n.value.Scalar().empty())
-      fail(n.mark, n.key, "expected " + what);
-    return n.value.Scalar();
-  }
-
-  void each(const node_at& n, const std::function<void(const node_at&)>& fn) const {
-    if (!n.value.IsSequence())
-      fail(n.mark, n.key, "expected a list");
-    for (std::size_t i = 0; i < n.value.size(); ++i)
-      fn(node_at{n.key + "[" + std::to_string(i) + "]", n.value[i].Mark(), n.value[i]});
-  }
-
-  std::vector<std::string> strings(const node_at& n, const std::string& what) const {
+  std::vector<std::string> strings(const field& n, const std::string& what) const {
     std::vector<std::string> out;
-    each(n, [&](const node_at& item) { out.push_back(scalar(item, what)); });
+    each_item(n, [&](const field& item) { out.push_back(scalar(item, what)); });
     if (out.empty())
       fail(n.mark, n.key, "expected a non-empty list of " + what + "s");
     return out;
   }
 
   // {env: VARIABLE} or {file: path}.
-  std::string secret(const node_at& n) const {
+  std::string secret(const field& n) const {
     const std::string what = "expected {env: VARIABLE} or {file: path} (token values are never "
                              "written in the config)";
     if (!n.value.IsMap())
       fail(n.mark, n.key, what);
     std::string value;
     int sources = 0;
-    walk(n, {{"env", [&](const node_at& g) {
+    walk(n, {{"env", [&](const field& g) {
                 auto var = scalar(g, "an environment variable name");
                 const char* v = std::getenv(var.c_str());
                 if (!v || !*v)
@@ -96,7 +53,7 @@ public:
                 value = v;
                 ++sources;
               }},
-             {"file", [&](const node_at& g) {
+             {"file", [&](const field& g) {
                 auto path = scalar(g, "a file path");
                 std::ifstream in{path, std::ios::binary};
                 if (!in)
@@ -115,8 +72,8 @@ public:
     return value;
   }
 
-private:
-  const api_fail& fail_;
+protected:
+  std::string found(const YAML::Node&) const override { return ""; }
 };
 
 bool known_scope(const std::string& s) {
@@ -140,11 +97,11 @@ bool loopback(const std::string& listen) {
   return false;
 }
 
-void read_tenant(const reader& r, const node_at& n, api::api_options& out) {
+void read_tenant(const reader& r, const field& n, api::api_options& out) {
   api::tenant_tokens t;
-  r.walk(n, {{"id", [&](const node_at& g) { t.tenant = r.scalar(g, "a tenant id"); }},
-             {"tokens", [&](const node_at& g) {
-                r.each(g, [&](const node_at& item) { t.tokens.push_back(r.secret(item)); });
+  r.walk(n, {{"id", [&](const field& g) { t.tenant = r.scalar(g, "a tenant id"); }},
+             {"tokens", [&](const field& g) {
+                r.each_item(g, [&](const field& item) { t.tokens.push_back(r.secret(item)); });
               }}});
   if (t.tenant.empty())
     r.fail(n.mark, n.key + ".id", "is required");
@@ -153,18 +110,18 @@ void read_tenant(const reader& r, const node_at& n, api::api_options& out) {
   out.tenants.push_back(std::move(t));
 }
 
-void read_service_token(const reader& r, const node_at& n, api::api_options& out) {
+void read_service_token(const reader& r, const field& n, api::api_options& out) {
   api::service_token s;
-  r.walk(n, {{"name", [&](const node_at& g) { s.name = r.scalar(g, "a name"); }},
-             {"token", [&](const node_at& g) { s.value = r.secret(g); }},
-             {"scopes", [&](const node_at& g) {
+  r.walk(n, {{"name", [&](const field& g) { s.name = r.scalar(g, "a name"); }},
+             {"token", [&](const field& g) { s.value = r.secret(g); }},
+             {"scopes", [&](const field& g) {
                 s.scopes = r.strings(g, "scope");
                 for (const auto& sc : s.scopes)
                   if (!known_scope(sc))
                     r.fail(g.mark, g.key,
                            "unknown scope \"" + sc + "\" (expected one of " + scope_list() + ")");
               }},
-             {"tenants", [&](const node_at& g) {
+             {"tenants", [&](const field& g) {
                 s.tenants = r.strings(g, "tenant id or \"*\"");
               }}});
   for (auto [key, missing] : {std::pair{"name", s.name.empty()}, {"token", s.value.empty()},
@@ -176,32 +133,32 @@ void read_service_token(const reader& r, const node_at& n, api::api_options& out
 
 } // namespace
 
-void read_api_section(const YAML::Node& node, const std::string& key, const YAML::Mark& mark,
-                      const api_fail& fail, api::api_options& out) {
-  reader r{fail};
-  const node_at n{key, mark, node};
+void read_api_section(const yaml::walker& w, const field& n, api::api_options& out) {
+  const reader r{w.name()};
+  const std::string& key = n.key;
+  const YAML::Mark& mark = n.mark;
   std::optional<bool> anonymous;
   YAML::Mark anonymous_mark;
   r.walk(n, {
-    {"listen", [&](const node_at& g) { out.listen = r.scalar(g, "host:port"); }},
-    {"tls", [&](const node_at& g) {
-       r.walk(g, {{"cert", [&](const node_at& h) { out.tls_cert = r.scalar(h, "a PEM file path"); }},
-                  {"key", [&](const node_at& h) { out.tls_key = r.scalar(h, "a PEM file path"); }}});
+    {"listen", [&](const field& g) { out.listen = r.scalar(g, "host:port"); }},
+    {"tls", [&](const field& g) {
+       r.walk(g, {{"cert", [&](const field& h) { out.tls_cert = r.scalar(h, "a PEM file path"); }},
+                  {"key", [&](const field& h) { out.tls_key = r.scalar(h, "a PEM file path"); }}});
        if (out.tls_cert.empty() != out.tls_key.empty())
          r.fail(g.mark, g.key, "needs both cert and key");
      }},
-    {"allow_anonymous", [&](const node_at& g) {
+    {"allow_anonymous", [&](const field& g) {
        auto v = r.scalar(g, "true or false");
        if (v != "true" && v != "false")
          r.fail(g.mark, g.key, "expected true or false, got \"" + v + "\"");
        anonymous = v == "true";
        anonymous_mark = g.mark;
      }},
-    {"tenants", [&](const node_at& g) {
-       r.each(g, [&](const node_at& item) { read_tenant(r, item, out); });
+    {"tenants", [&](const field& g) {
+       r.each_item(g, [&](const field& item) { read_tenant(r, item, out); });
      }},
-    {"service_tokens", [&](const node_at& g) {
-       r.each(g, [&](const node_at& item) { read_service_token(r, item, out); });
+    {"service_tokens", [&](const field& g) {
+       r.each_item(g, [&](const field& item) { read_service_token(r, item, out); });
      }},
   });
   // One value on two entries would make the caller's identity ambiguous.
@@ -220,9 +177,8 @@ void read_api_section(const YAML::Node& node, const std::string& key, const YAML
            "anonymous access needs a loopback listen address, got " + out.listen);
 }
 
-std::string read_secret(const YAML::Node& node, const std::string& key, const YAML::Mark& mark,
-                        const api_fail& fail) {
-  return reader{fail}.secret(node_at{key, mark, node});
+std::string read_secret(const yaml::walker& w, const field& f) {
+  return reader{w.name()}.secret(f);
 }
 
 void default_api_section(api::api_options& out) {

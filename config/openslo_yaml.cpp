@@ -304,7 +304,7 @@ parse(std::string_view text, const std::string& name, const std::string& tenant)
           r.fail(meta.mark, "metadata.name", "SLO '" + out.back().id + "' is defined twice");
     }
     return out;
-  } catch (const openslo_error& e) {
+  } catch (const yaml::walk_error& e) {
     return domain::make_error(domain::errc::invalid_argument, e.message);
   } catch (const YAML::Exception& e) {
     std::ostringstream out;

@@ -1,38 +1,22 @@
-// Typed reads for the OpenSLO loader; errors say what was expected and what was found.
+// The OpenSLO loader's own reads on top of yaml::walker; errors say what was expected and what
+// was found.
 #include "config/openslo_yaml_reader.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
-#include <sstream>
 
 namespace tocsin::config::openslo {
 namespace {
-
-std::string describe(const YAML::Node& value) {
-  if (!value.IsDefined() || value.IsNull()) return "nothing";
-  if (value.IsSequence()) return "a list";
-  if (value.IsMap()) return "a map";
-  return "\"" + value.Scalar() + "\"";
-}
 
 constexpr domain::duration max_window = 366 * 86400 * domain::nanos_per_second;
 
 } // namespace
 
-void reader::fail(const YAML::Mark& mark, const std::string& key, const std::string& what) const {
-  std::ostringstream out;
-  out << name_;
-  if (!mark.is_null()) out << ':' << mark.line + 1;
-  out << ": ";
-  if (!key.empty()) out << key << ": ";
-  out << what;
-  throw openslo_error{out.str()};
-}
-
-void reader::expected(const field& f, const std::string& what) const {
-  fail(f, "expected " + what + ", got " + describe(f.value));
+std::string reader::found(const YAML::Node& value) const {
+  if (!value.IsScalar()) return ", got " + yaml::describe(value);
+  return ", got \"" + value.Scalar() + "\"";
 }
 
 std::map<std::string, field> reader::fields(const field& map,
@@ -62,18 +46,13 @@ const field& reader::need(const std::map<std::string, field>& fs, const field& m
 }
 
 std::vector<field> reader::items(const field& list) const {
-  if (!list.value.IsSequence()) expected(list, "a list");
   std::vector<field> out;
-  for (std::size_t i = 0; i < list.value.size(); ++i) {
-    const YAML::Node item = list.value[i];
-    out.push_back({list.key + "[" + std::to_string(i) + "]", item.Mark(), item});
-  }
+  each_item(list, [&](const field& item) { out.push_back(item); });
   return out;
 }
 
 std::string reader::text(const field& f) const {
-  if (!f.value.IsScalar() || f.value.Scalar().empty()) expected(f, "a non-empty string");
-  return f.value.Scalar();
+  return scalar(f, "a non-empty string");
 }
 
 double reader::number(const field& f) const {

@@ -1,11 +1,11 @@
-// The YAML walker behind the OpenSLO loader: typed reads of one key each, errors thrown as
-// openslo_error naming file, line and key. Internal to config/openslo_yaml*.cpp (it exposes
-// yaml-cpp, which the public config/openslo_yaml.hpp keeps out); single-threaded per load.
+// The OpenSLO loader's additions to the shared YAML walker: maps read by name (fields/need) and
+// OpenSLO's own scalars (numbers, booleans, 28d-style windows). Internal to
+// config/openslo_yaml*.cpp (it exposes yaml-cpp, which config/openslo_yaml.hpp keeps out);
+// single-threaded per load.
 #pragma once
 
+#include "config/yaml_walker.hpp"
 #include "domain/window.hpp"
-
-#include <yaml-cpp/yaml.h>
 
 #include <initializer_list>
 #include <map>
@@ -15,29 +15,11 @@
 
 namespace tocsin::config::openslo {
 
-/// Thrown inside the loader only; the public functions turn it into a domain::error.
-struct openslo_error {
-  std::string message;
-};
+using yaml::field;
 
-/// One value met during the walk, with the key path that leads to it in its document
-/// (spec.objectives[0].target) and where it is.
-struct field {
-  std::string key;
-  YAML::Mark mark;
-  YAML::Node value;
-};
-
-class reader {
+class reader : public yaml::walker {
 public:
-  explicit reader(const std::string& name) : name_(name) {}
-
-  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& key,
-                         const std::string& what) const;
-  [[noreturn]] void fail(const field& f, const std::string& what) const {
-    fail(f.mark, f.key, what);
-  }
-  [[noreturn]] void expected(const field& f, const std::string& what) const;
+  using walker::walker;
 
   /// The pairs of a map, by name. Keys outside `known` are errors (a typo never silently
   /// falls back to a default); so are repeated keys.
@@ -54,8 +36,9 @@ public:
   /// "30s", "5m", "1h", "28d", "1w" -> nanoseconds (> 0, at most 366 days).
   domain::duration time(const field& f) const;
 
-private:
-  const std::string& name_;
+protected:
+  /// OpenSLO messages have always quoted the value found without escaping it.
+  std::string found(const YAML::Node& value) const override;
 };
 
 } // namespace tocsin::config::openslo

@@ -45,7 +45,7 @@ void read_sla(const reader& r, const field& f, reading& rd) {
 
 void read_routes(const reader& r, const field& f, reading& rd) {
   rd.policy.routes.clear(); // listed routes replace the default ones, they do not extend them
-  r.each_item(f, [&](const field& item) {
+  r.optional_items(f, [&](const field& item) {
     domain::route route;
     bool has_role = false;
     r.walk(item, {
@@ -76,7 +76,7 @@ void read_roles(const reader& r, const field& f, reading& rd) {
     const std::string path = "role_channels[" + role + "]";
     rd.note(path, kv);
     auto& names = rd.policy.role_channels[role];
-    r.each_item(kv, [&](const field& item) {
+    r.optional_items(kv, [&](const field& item) {
       names.push_back(r.scalar(item, "a channel name"));
       rd.note(path + "[" + std::to_string(names.size() - 1) + "]", item);
     });
@@ -112,7 +112,7 @@ void read_channels(const reader& r, const field& f, reading& rd) {
 
 void read_steps(const reader& r, const field& f, reading& rd) {
   rd.policy.steps.clear();
-  r.each_item(f, [&](const field& item) {
+  r.optional_items(f, [&](const field& item) {
     domain::step_def def;
     bool has_delay = false;
     r.walk(item, {
@@ -229,14 +229,10 @@ domain::result<domain::tenant_policy> parse(std::string_view text, const std::st
   reader r{name, base_dir};
   try {
     return read_policy(r, YAML::Load(std::string{text}));
-  } catch (const policy_error& e) {
+  } catch (const yaml::walk_error& e) {
     return domain::make_error(domain::errc::invalid_argument, e.message);
   } catch (const YAML::Exception& e) {
-    std::ostringstream out;
-    out << name;
-    if (!e.mark.is_null()) out << ':' << e.mark.line + 1 << ':' << e.mark.column + 1;
-    out << ": invalid YAML: " << e.msg;
-    return domain::make_error(domain::errc::invalid_argument, out.str());
+    return domain::make_error(domain::errc::invalid_argument, yaml::invalid_yaml(name, e));
   }
 }
 

@@ -1,8 +1,5 @@
-// Typed reads for the tenant policy loader, in the style of config.cpp's walker: each error
-// names file, line and key, and says what was expected and what was found.
+// The policy loader's own reads on top of yaml::walker; each error names file, line and key.
 #include "config/policy_yaml_reader.hpp"
-
-#include "config/units.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -11,7 +8,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <set>
 #include <sstream>
 
 namespace tocsin::config::policy_yaml {
@@ -27,73 +23,9 @@ std::string known_roles_text() {
 
 } // namespace
 
-std::string describe(const YAML::Node& value) {
-  if (!value.IsDefined() || value.IsNull()) return "nothing";
-  if (value.IsSequence()) return "a list";
-  if (value.IsMap()) return "a map";
-  std::string out = "\"";
-  for (char c : value.Scalar()) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-void reader::fail(const YAML::Mark& mark, const std::string& key, const std::string& what) const {
-  std::ostringstream out;
-  out << name_;
-  if (!mark.is_null()) out << ':' << mark.line + 1;
-  out << ": ";
-  if (!key.empty()) out << key << ": ";
-  out << what;
-  throw policy_error{out.str()};
-}
-
-void reader::expected(const field& f, const std::string& what) const {
-  fail(f.mark, f.key, "expected " + what + ", got " + describe(f.value));
-}
-
-void reader::each_pair(const YAML::Node& map, const std::string& prefix,
-                       const handler& fn) const {
-  std::set<std::string> seen;
-  for (const auto& kv : map) {
-    if (!kv.first.IsScalar())
-      fail(kv.first.Mark(), prefix, "keys must be plain names, got " + describe(kv.first));
-    field f{prefix + kv.first.Scalar(), kv.first.Mark(), kv.second};
-    if (!seen.insert(kv.first.Scalar()).second) fail(f.mark, f.key, "appears twice");
-    fn(f);
-  }
-}
-
-void reader::walk(const field& f, const section& handlers) const {
+void reader::optional_items(const field& f, const handler& fn) const {
   if (f.value.IsNull()) return;
-  if (!f.value.IsMap()) expected(f, "a map");
-  const std::string prefix = f.key.empty() ? "" : f.key + ".";
-  each_pair(f.value, prefix, [&](const field& kv) {
-    const std::string name = kv.key.substr(prefix.size());
-    auto it = std::find_if(handlers.begin(), handlers.end(),
-                           [&](const auto& h) { return h.first == name; });
-    if (it == handlers.end()) {
-      std::string names;
-      for (const auto& h : handlers) names += (names.empty() ? "" : ", ") + h.first;
-      fail(kv.mark, kv.key, "unknown key (expected one of: " + names + ")");
-    }
-    it->second(kv);
-  });
-}
-
-void reader::each_item(const field& f, const handler& fn) const {
-  if (f.value.IsNull()) return;
-  if (!f.value.IsSequence()) expected(f, "a list");
-  for (std::size_t i = 0; i < f.value.size(); ++i) {
-    const YAML::Node item = f.value[i];
-    fn(field{f.key + "[" + std::to_string(i) + "]", item.Mark(), item});
-  }
-}
-
-std::string reader::scalar(const field& f, const std::string& what) const {
-  if (!f.value.IsScalar() || f.value.Scalar().empty()) expected(f, what);
-  return f.value.Scalar();
+  each_item(f, fn);
 }
 
 void reader::known_role(const field& f, const std::string& name) const {
@@ -109,19 +41,8 @@ std::string reader::role(const field& f) const {
 }
 
 domain::duration reader::time(const field& f, std::chrono::milliseconds lo) const {
-  const std::string what =
-      "a duration between " + std::to_string(lo.count()) + "ms and 8760h (units: ms, s, m, h)";
-  auto d = parse_duration(scalar(f, what));
-  if (!d || *d < lo || *d > max_duration) expected(f, what);
-  return d->count() * domain::nanos_per_milli;
-}
-
-std::uint64_t reader::whole(const field& f, std::uint64_t lo, std::uint64_t hi) const {
-  const std::string what =
-      "a whole number between " + std::to_string(lo) + " and " + std::to_string(hi);
-  auto n = parse_whole(scalar(f, what));
-  if (!n || *n < lo || *n > hi) expected(f, what);
-  return *n;
+  return duration(f, lo, max_duration, std::to_string(lo.count()) + "ms and 8760h").count() *
+         domain::nanos_per_milli;
 }
 
 double reader::amount(const field& f) const {
