@@ -11,6 +11,8 @@
 #include "domain/series_table.hpp"
 #include "domain/telemetry_observations.hpp"
 
+#include "otlp_request_support.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -29,37 +31,20 @@ constexpr std::int64_t request_span_ns = 512'000'000; // event time one request 
 // How often (in requests) the benchmark does what a shard tick does: ~50 ms of traffic at 1M/s.
 constexpr int drain_every = 100;
 
-void add_str(google::protobuf::RepeatedPtrField<common::KeyValue>* attrs, const char* key,
-             std::string value) {
-  auto* kv = attrs->Add();
-  kv->set_key(key);
-  kv->mutable_value()->set_string_value(std::move(value));
-}
 
-void add_int(google::protobuf::RepeatedPtrField<common::KeyValue>* attrs, const char* key,
-             std::int64_t value) {
-  auto* kv = attrs->Add();
-  kv->set_key(key);
-  kv->mutable_value()->set_int_value(value);
-}
 
 void add_resource(coltrace::ExportTraceServiceRequest& req, const std::string& service,
                   int first, std::mt19937_64& rng) {
-  auto random_bytes = [&](std::size_t n) {
-    std::string s(n, '\0');
-    for (auto& c : s) c = static_cast<char>(rng());
-    return s;
-  };
   auto* rs = req.add_resource_spans();
   auto* res = rs->mutable_resource()->mutable_attributes();
-  add_str(res, "service.name", service);
-  add_str(res, "service.version", "2.14.1");
-  add_str(res, "service.instance.id", service + "-7d9f8b6c5-x2x7q");
-  add_str(res, "deployment.environment", "production");
-  add_str(res, "host.name", "ip-10-0-12-34.eu-west-1.compute.internal");
-  add_str(res, "telemetry.sdk.name", "opentelemetry");
-  add_str(res, "telemetry.sdk.language", "java");
-  add_str(res, "tenant.id", "acme");
+  otlp_request::str_attr(res, "service.name", service);
+  otlp_request::str_attr(res, "service.version", "2.14.1");
+  otlp_request::str_attr(res, "service.instance.id", service + "-7d9f8b6c5-x2x7q");
+  otlp_request::str_attr(res, "deployment.environment", "production");
+  otlp_request::str_attr(res, "host.name", "ip-10-0-12-34.eu-west-1.compute.internal");
+  otlp_request::str_attr(res, "telemetry.sdk.name", "opentelemetry");
+  otlp_request::str_attr(res, "telemetry.sdk.language", "java");
+  otlp_request::str_attr(res, "tenant.id", "acme");
   auto* ss = rs->add_scope_spans();
   ss->mutable_scope()->set_name("io.opentelemetry.tomcat-10.0");
   static const char* routes[] = {"/api/v1/orders/{id}", "/api/v1/cart", "/api/v1/payments",
@@ -67,9 +52,9 @@ void add_resource(coltrace::ExportTraceServiceRequest& req, const std::string& s
   const std::uint64_t t0 = 1'700'000'000'000'000'000ull;
   for (int i = first; i < first + ingest_spans / ingest_services; ++i) {
     auto* s = ss->add_spans();
-    s->set_trace_id(random_bytes(16));
-    s->set_span_id(random_bytes(8));
-    s->set_parent_span_id(random_bytes(8));
+    s->set_trace_id(otlp_request::random_bytes(rng, 16));
+    s->set_span_id(otlp_request::random_bytes(rng, 8));
+    s->set_parent_span_id(otlp_request::random_bytes(rng, 8));
     const char* route = routes[rng() % 4];
     const bool server = rng() % 4 != 0;
     s->set_name(std::string(server ? "GET " : "POST ") + route);
@@ -77,18 +62,18 @@ void add_resource(coltrace::ExportTraceServiceRequest& req, const std::string& s
     s->set_start_time_unix_nano(t0 + static_cast<std::uint64_t>(i) * 1'000'000);
     s->set_end_time_unix_nano(s->start_time_unix_nano() + rng() % 500'000'000);
     auto* a = s->mutable_attributes();
-    add_str(a, "http.request.method", server ? "GET" : "POST");
-    add_str(a, "http.route", route);
+    otlp_request::str_attr(a, "http.request.method", server ? "GET" : "POST");
+    otlp_request::str_attr(a, "http.route", route);
     const int status = rng() % 20 == 0 ? 503 : 200;
-    add_int(a, "http.response.status_code", status);
-    add_str(a, "url.path", "/api/v1/orders/" + std::to_string(rng() % 100000));
-    add_str(a, "url.scheme", "https");
-    add_str(a, "server.address", "checkout.internal");
-    add_int(a, "server.port", 8443);
-    add_str(a, "user_agent.original",
+    otlp_request::int_attr(a, "http.response.status_code", status);
+    otlp_request::str_attr(a, "url.path", "/api/v1/orders/" + std::to_string(rng() % 100000));
+    otlp_request::str_attr(a, "url.scheme", "https");
+    otlp_request::str_attr(a, "server.address", "checkout.internal");
+    otlp_request::int_attr(a, "server.port", 8443);
+    otlp_request::str_attr(a, "user_agent.original",
             "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)");
-    add_str(a, "network.protocol.version", "1.1");
-    add_str(a, "artifact.id", "art-" + std::to_string(rng() % 1000));
+    otlp_request::str_attr(a, "network.protocol.version", "1.1");
+    otlp_request::str_attr(a, "artifact.id", "art-" + std::to_string(rng() % 1000));
     if (status >= 500) s->mutable_status()->set_code(trace::Status::STATUS_CODE_ERROR);
   }
 }

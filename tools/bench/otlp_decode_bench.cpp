@@ -7,6 +7,8 @@
 #include "api/otlp/otlp_convert.hpp"
 #include "api/otlp/otlp_decode.hpp"
 
+#include "otlp_request_support.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -21,42 +23,24 @@ namespace trace = opentelemetry::proto::trace::v1;
 
 constexpr int spans_per_request = 512;
 
-void str_attr(google::protobuf::RepeatedPtrField<common::KeyValue>* attrs, const char* key,
-              std::string value) {
-  auto* kv = attrs->Add();
-  kv->set_key(key);
-  kv->mutable_value()->set_string_value(std::move(value));
-}
 
-void int_attr(google::protobuf::RepeatedPtrField<common::KeyValue>* attrs, const char* key,
-              std::int64_t value) {
-  auto* kv = attrs->Add();
-  kv->set_key(key);
-  kv->mutable_value()->set_int_value(value);
-}
 
 // What an instrumented HTTP service exports: SDK resource attributes, server spans with the
 // HTTP semantic-convention attributes, and our artifact id.
 std::string make_request(std::uint64_t seed) {
   std::mt19937_64 rng(seed);
-  auto random_bytes = [&](std::size_t n) {
-    std::string s(n, '\0');
-    for (auto& c : s)
-      c = static_cast<char>(rng());
-    return s;
-  };
   coltrace::ExportTraceServiceRequest req;
   auto* rs = req.add_resource_spans();
   auto* res = rs->mutable_resource()->mutable_attributes();
-  str_attr(res, "service.name", "checkout");
-  str_attr(res, "service.version", "2.14.1");
-  str_attr(res, "service.instance.id", "checkout-7d9f8b6c5-x2x7q");
-  str_attr(res, "deployment.environment", "production");
-  str_attr(res, "host.name", "ip-10-0-12-34.eu-west-1.compute.internal");
-  str_attr(res, "telemetry.sdk.name", "opentelemetry");
-  str_attr(res, "telemetry.sdk.language", "java");
-  str_attr(res, "telemetry.sdk.version", "1.32.0");
-  str_attr(res, "tenant.id", "acme");
+  otlp_request::str_attr(res, "service.name", "checkout");
+  otlp_request::str_attr(res, "service.version", "2.14.1");
+  otlp_request::str_attr(res, "service.instance.id", "checkout-7d9f8b6c5-x2x7q");
+  otlp_request::str_attr(res, "deployment.environment", "production");
+  otlp_request::str_attr(res, "host.name", "ip-10-0-12-34.eu-west-1.compute.internal");
+  otlp_request::str_attr(res, "telemetry.sdk.name", "opentelemetry");
+  otlp_request::str_attr(res, "telemetry.sdk.language", "java");
+  otlp_request::str_attr(res, "telemetry.sdk.version", "1.32.0");
+  otlp_request::str_attr(res, "tenant.id", "acme");
   auto* ss = rs->add_scope_spans();
   ss->mutable_scope()->set_name("io.opentelemetry.tomcat-10.0");
   ss->mutable_scope()->set_version("1.32.0-alpha");
@@ -65,9 +49,9 @@ std::string make_request(std::uint64_t seed) {
   std::uint64_t t0 = 1'700'000'000'000'000'000ull;
   for (int i = 0; i < spans_per_request; ++i) {
     auto* s = ss->add_spans();
-    s->set_trace_id(random_bytes(16));
-    s->set_span_id(random_bytes(8));
-    s->set_parent_span_id(random_bytes(8));
+    s->set_trace_id(otlp_request::random_bytes(rng, 16));
+    s->set_span_id(otlp_request::random_bytes(rng, 8));
+    s->set_parent_span_id(otlp_request::random_bytes(rng, 8));
     s->set_flags(0x301);
     const char* route = routes[rng() % 4];
     s->set_name(std::string("GET ") + route);
@@ -75,18 +59,18 @@ std::string make_request(std::uint64_t seed) {
     s->set_start_time_unix_nano(t0 + static_cast<std::uint64_t>(i) * 1'000'000);
     s->set_end_time_unix_nano(s->start_time_unix_nano() + rng() % 500'000'000);
     auto* a = s->mutable_attributes();
-    str_attr(a, "http.request.method", "GET");
-    str_attr(a, "http.route", route);
+    otlp_request::str_attr(a, "http.request.method", "GET");
+    otlp_request::str_attr(a, "http.route", route);
     int status = rng() % 20 == 0 ? 503 : 200;
-    int_attr(a, "http.response.status_code", status);
-    str_attr(a, "url.path", "/api/v1/orders/" + std::to_string(rng() % 100000));
-    str_attr(a, "url.scheme", "https");
-    str_attr(a, "server.address", "checkout.internal");
-    int_attr(a, "server.port", 8443);
-    str_attr(a, "user_agent.original",
+    otlp_request::int_attr(a, "http.response.status_code", status);
+    otlp_request::str_attr(a, "url.path", "/api/v1/orders/" + std::to_string(rng() % 100000));
+    otlp_request::str_attr(a, "url.scheme", "https");
+    otlp_request::str_attr(a, "server.address", "checkout.internal");
+    otlp_request::int_attr(a, "server.port", 8443);
+    otlp_request::str_attr(a, "user_agent.original",
              "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)");
-    str_attr(a, "network.protocol.version", "1.1");
-    str_attr(a, "artifact.id", "art-" + std::to_string(rng() % 1000));
+    otlp_request::str_attr(a, "network.protocol.version", "1.1");
+    otlp_request::str_attr(a, "artifact.id", "art-" + std::to_string(rng() % 1000));
     if (status >= 500)
       s->mutable_status()->set_code(trace::Status::STATUS_CODE_ERROR);
   }
