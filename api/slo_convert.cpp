@@ -2,6 +2,7 @@
 #include "api/slo_convert.hpp"
 
 #include "config/openslo_yaml.hpp"
+#include "persistence/proto_convert.hpp"
 #include "persistence/slo_codec.hpp"
 
 namespace tocsin::api {
@@ -9,17 +10,7 @@ namespace tocsin::api {
 namespace {
 
 v1::Severity severity_pb(domain::severity s) {
-  return static_cast<v1::Severity>(static_cast<int>(s) + 1);
-}
-
-void exemplar_to_pb(const domain::exemplar& e, v1::Exemplar& out) {
-  out.set_trace_id(e.trace_id);
-  out.set_span_id(e.span_id);
-  out.set_artifact_id(e.artifact_id);
-  out.set_agent_id(e.agent_id);
-  out.set_skill_id(e.skill_id);
-  out.set_value(e.value);
-  out.set_at_unix_nano(static_cast<std::uint64_t>(e.at));
+  return static_cast<v1::Severity>(persistence::proto::to_proto_enum(s));
 }
 
 domain::error invalid(const std::string& what) {
@@ -72,7 +63,7 @@ void status_to_pb(const actors::slo_status_view& v, const std::string& open_inci
   if (s.severity)
     out.set_severity(severity_pb(*s.severity));
   for (const auto& e : s.exemplars)
-    exemplar_to_pb(e, *out.add_exemplars());
+    persistence::proto::to_proto(e, *out.add_exemplars()); // as incidents carry them
   const auto until = std::max<domain::timestamp>(s.data_until, 0); // min() before any window
   out.set_data_until_unix_nano(static_cast<std::uint64_t>(until));
   out.set_open_incident_id(open_incident_id);
